@@ -1,0 +1,153 @@
+package org.fsqspark.fsq;
+
+import java.io.Serializable;
+
+/**
+ * Finite Scalar Quantization of latent vectors: bound each channel, round it to one of L_i levels, and
+ * read the level digits as a mixed-radix token index.
+ *
+ * <p>Arithmetic is done in float64 whatever the input precision (never bf16/fp16, whose rounding breaks
+ * indices). Latent vectors are channel-last: vector {@code v} occupies {@code latents[v*d .. v*d+d-1]}.
+ * NaN and infinite latents are rejected: they mean the encoder is broken, not that an image is unusual.
+ */
+public final class FiniteScalarQuantizer implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Levels levels;
+  private final Bound bound;
+  private transient Bound.ChannelRule[] rules;
+
+  public FiniteScalarQuantizer(Levels levels, Bound bound) {
+    if (levels == null || bound == null) {
+      throw new IllegalArgumentException("Levels and bound are required, got " + levels + " and " + bound);
+    }
+    bound.checkSupports(levels);
+    this.levels = levels;
+    this.bound = bound;
+  }
+
+  public Levels levels() {
+    return levels;
+  }
+
+  public Bound bound() {
+    return bound;
+  }
+
+  /** Token index of the latent vector that starts at {@code offset}. */
+  public int index(float[] latents, int offset) {
+    Bound.ChannelRule[] channelRules = rules();
+    int index = 0;
+    for (int c = 0; c < channelRules.length; c++) {
+      index += channelRules[c].digit(finite(latents[offset + c], offset + c), c) * levels.basis(c);
+    }
+    return index;
+  }
+
+  /** Token index of the latent vector that starts at {@code offset}, from float64 latents. */
+  public int index(double[] latents, int offset) {
+    Bound.ChannelRule[] channelRules = rules();
+    int index = 0;
+    for (int c = 0; c < channelRules.length; c++) {
+      index += channelRules[c].digit(finite(latents[offset + c], offset + c), c) * levels.basis(c);
+    }
+    return index;
+  }
+
+  /** Token indices of {@code count} consecutive channel-last latent vectors. */
+  public void indices(float[] latents, int count, int[] out) {
+    int d = levels.channels();
+    checkLength(latents.length, count);
+    for (int v = 0; v < count; v++) {
+      out[v] = index(latents, v * d);
+    }
+  }
+
+  /** Token index of latents laid out channel-first, as a conv encoder emits them: {@code [c][position]}. */
+  public int indexChannelFirst(float[] latents, int base, int position, int positions) {
+    Bound.ChannelRule[] channelRules = rules();
+    int index = 0;
+    for (int c = 0; c < channelRules.length; c++) {
+      int at = base + c * positions + position;
+      index += channelRules[c].digit(finite(latents[at], at), c) * levels.basis(c);
+    }
+    return index;
+  }
+
+  /** Level digits ({@code 0..L_i-1}) of the latent vector at {@code offset}, written into {@code digits}. */
+  public void digits(double[] latents, int offset, int[] digits) {
+    Bound.ChannelRule[] channelRules = rules();
+    for (int c = 0; c < channelRules.length; c++) {
+      digits[c] = channelRules[c].digit(finite(latents[offset + c], offset + c), c);
+    }
+  }
+
+  /** The quantized latent as normalised codes in [-1, 1], what a decoder consumes. */
+  public double[] quantize(double[] latent) {
+    checkLength(latent.length, 1);
+    int[] digits = new int[levels.channels()];
+    digits(latent, 0, digits);
+    return codesOfDigits(digits);
+  }
+
+  /** Normalised codes of a token index (one row of the implicit codebook, computed, not looked up). */
+  public double[] codes(int index) {
+    int[] digits = new int[levels.channels()];
+    levels.digitsOf(index, digits);
+    return codesOfDigits(digits);
+  }
+
+  /** Token index of normalised codes; throws when a value is not a code of its channel. */
+  public int indexOfCodes(double[] codes) {
+    checkLength(codes.length, 1);
+    Bound.ChannelRule[] channelRules = rules();
+    int index = 0;
+    for (int c = 0; c < channelRules.length; c++) {
+      index += channelRules[c].digitOfCode(codes[c], c) * levels.basis(c);
+    }
+    return index;
+  }
+
+  private double[] codesOfDigits(int[] digits) {
+    Bound.ChannelRule[] channelRules = rules();
+    double[] codes = new double[digits.length];
+    for (int c = 0; c < digits.length; c++) {
+      codes[c] = channelRules[c].code(digits[c]);
+    }
+    return codes;
+  }
+
+  private Bound.ChannelRule[] rules() {
+    Bound.ChannelRule[] current = rules;
+    if (current == null) {
+      current = new Bound.ChannelRule[levels.channels()];
+      for (int c = 0; c < current.length; c++) {
+        current[c] = bound.rule(levels.get(c));
+      }
+      rules = current;
+    }
+    return current;
+  }
+
+  private void checkLength(int length, int vectors) {
+    long expected = (long) vectors * levels.channels();
+    if (length < expected) {
+      throw new IllegalArgumentException(
+          "Expected " + expected + " latent values (" + vectors + " vectors of " + levels.channels()
+              + " channels for levels " + levels + ") but got " + length);
+    }
+  }
+
+  private static double finite(double value, int position) {
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(
+          "Latent at position " + position + " is " + value + ": the encoder produced a non-finite value");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "FSQ(levels=" + levels + ", bound=" + bound.manifestName() + ", |C|=" + levels.codebookSize() + ")";
+  }
+}

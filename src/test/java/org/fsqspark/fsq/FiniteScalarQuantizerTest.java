@@ -1,0 +1,178 @@
+package org.fsqspark.fsq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.BitSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class FiniteScalarQuantizerTest {
+  private static final List<Levels> MIXED_PARITY = List.of(
+      Levels.of(3), Levels.of(4), Levels.of(5), Levels.of(6), Levels.of(7), Levels.of(8), Levels.of(8, 5, 5, 5),
+      Levels.of(16, 11));
+
+  @Test
+  void everyIndexOfEveryPaperLevelSetRoundTripsThroughDigitsAndCodes() {
+    for (Bound bound : new Bound[] {Bound.ATANH, Bound.PAPER, Bound.SYMMETRIC, Bound.NONE}) {
+      for (Levels levels : RecommendedLevels.paperTable().values()) {
+        FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, bound);
+        int[] digits = new int[levels.channels()];
+        for (int index = 0; index < levels.codebookSize(); index++) {
+          levels.digitsOf(index, digits);
+          double[] codes = fsq.codes(index);
+          for (double code : codes) {
+            assertThat(code).isBetween(-1.0, 1.0);
+          }
+          assertThat(fsq.indexOfCodes(codes)).isEqualTo(levels.indexOf(digits)).isEqualTo(index);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Bound.class, names = {"ATANH", "PAPER", "SYMMETRIC"})
+  void denseSweepReachesExactlyEveryLevelInOrder(Bound bound) {
+    for (Levels levels : MIXED_PARITY) {
+      assertSweepReachesEveryLevel(new FiniteScalarQuantizer(levels, bound), -12, 12, 1e-3, true);
+    }
+  }
+
+  @Test
+  void symmetricBoundSupportsTwoLevels() {
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(Levels.of(2, 2, 2), Bound.SYMMETRIC);
+    assertSweepReachesEveryLevel(fsq, -12, 12, 1e-3, true);
+    assertThat(fsq.codes(0)).containsExactly(-1, -1, -1);
+    assertThat(fsq.codes(7)).containsExactly(1, 1, 1);
+  }
+
+  @Test
+  void symmetricBoundPlacesEvenLevelsSymmetrically() {
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(Levels.of(4), Bound.SYMMETRIC);
+    assertThat(fsq.codes(0)[0]).isEqualTo(-fsq.codes(3)[0]);
+    assertThat(fsq.codes(1)[0]).isEqualTo(-fsq.codes(2)[0]);
+    assertThat(fsq.index(new double[] {0.3}, 0) + fsq.index(new double[] {-0.3}, 0)).isEqualTo(3);
+  }
+
+  @Test
+  void noneBoundAcceptsCentredIntegerLevelsAndRejectsOthers() {
+    for (Levels levels : MIXED_PARITY) {
+      FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, Bound.NONE);
+      int low = -levels.get(0) / 2;
+      int high = levels.get(0) - 1 - levels.get(0) / 2;
+      if (levels.channels() == 1) {
+        assertSweepReachesEveryLevel(fsq, low - 0.49, high + 0.49, 1e-3, false);
+      }
+      double[] big = new double[levels.channels()];
+      java.util.Arrays.fill(big, 1e6);
+      assertThatThrownBy(() -> fsq.index(big, 0)).hasMessageContaining("outside the")
+          .hasMessageContaining("'none' bound");
+      java.util.Arrays.fill(big, -1e6);
+      assertThatThrownBy(() -> fsq.index(big, 0)).hasMessageContaining("outside the");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Bound.class)
+  void nonFiniteLatentsAreRejected(Bound bound) {
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(Levels.of(8, 5, 5, 5), bound);
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+      assertThatThrownBy(() -> fsq.index(new double[] {0, bad, 0, 0}, 0))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("position 1").hasMessageContaining("non-finite");
+      assertThatThrownBy(() -> fsq.index(new float[] {0, 0, (float) bad, 0}, 0))
+          .hasMessageContaining("position 2");
+    }
+  }
+
+  @Test
+  void tanhBoundsRejectTwoLevels() {
+    assertThatThrownBy(() -> new FiniteScalarQuantizer(Levels.of(8, 2), Bound.ATANH))
+        .hasMessageContaining("Channel 1").hasMessageContaining("symmetric bound");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Bound.class)
+  void float32AndFloat64LatentsGiveTheSameIndices(Bound bound) {
+    Random random = new Random(7);
+    Levels levels = Levels.of(8, 8, 8, 5, 5, 5);
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, bound);
+    int vectors = 20_000;
+    float[] single = new float[vectors * levels.channels()];
+    double[] wide = new double[single.length];
+    for (int i = 0; i < single.length; i++) {
+      single[i] = bound == Bound.NONE ? random.nextInt(5) - 2 : (float) (random.nextGaussian() * 2);
+      wide[i] = single[i];
+    }
+    int[] fromSingle = new int[vectors];
+    fsq.indices(single, vectors, fromSingle);
+    for (int v = 0; v < vectors; v++) {
+      assertThat(fsq.index(wide, v * levels.channels())).isEqualTo(fromSingle[v]);
+    }
+  }
+
+  @Test
+  void channelFirstLayoutMatchesChannelLast() {
+    Random random = new Random(3);
+    Levels levels = Levels.of(8, 5, 5, 5);
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, Bound.ATANH);
+    int positions = 49;
+    float[] channelFirst = new float[levels.channels() * positions];
+    for (int i = 0; i < channelFirst.length; i++) {
+      channelFirst[i] = (float) random.nextGaussian();
+    }
+    float[] vector = new float[levels.channels()];
+    for (int p = 0; p < positions; p++) {
+      for (int c = 0; c < levels.channels(); c++) {
+        vector[c] = channelFirst[c * positions + p];
+      }
+      assertThat(fsq.indexChannelFirst(channelFirst, 0, p, positions)).isEqualTo(fsq.index(vector, 0));
+    }
+  }
+
+  @Test
+  void codesThatAreNotOnTheLatticeAreRejected() {
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(Levels.of(8, 5), Bound.ATANH);
+    assertThatThrownBy(() -> fsq.indexOfCodes(new double[] {0.1, 0})).hasMessageContaining("channel 0");
+    assertThatThrownBy(() -> fsq.indexOfCodes(new double[] {0, 1.5})).hasMessageContaining("channel 1");
+  }
+
+  private static void assertSweepReachesEveryLevel(
+      FiniteScalarQuantizer fsq, double from, double to, double step, boolean withExtremes) {
+    Levels levels = fsq.levels();
+    int d = levels.channels();
+    BitSet[] seen = new BitSet[d];
+    for (int c = 0; c < d; c++) {
+      seen[c] = new BitSet();
+    }
+    int[] digits = new int[d];
+    int[] previous = new int[d];
+    java.util.Arrays.fill(previous, -1);
+    double[] latent = new double[d];
+    long steps = Math.round((to - from) / step);
+    for (long s = 0; s <= steps + (withExtremes ? 2 : 0); s++) {
+      double z = s <= steps ? from + s * step : (s == steps + 1 ? -1e6 : 1e6);
+      java.util.Arrays.fill(latent, z);
+      fsq.digits(latent, 0, digits);
+      for (int c = 0; c < d; c++) {
+        assertThat(digits[c]).isBetween(0, levels.get(c) - 1);
+        if (s <= steps) {
+          assertThat(digits[c]).as("digits grow with z").isGreaterThanOrEqualTo(previous[c]);
+          previous[c] = digits[c];
+        }
+        seen[c].set(digits[c]);
+      }
+    }
+    for (int c = 0; c < d; c++) {
+      assertThat(seen[c].cardinality()).as("distinct digits of channel %d for %s", c, fsq).isEqualTo(levels.get(c));
+    }
+    if (withExtremes) {
+      java.util.Arrays.fill(latent, -1e6);
+      fsq.digits(latent, 0, digits);
+      assertThat(digits).containsOnly(0).hasSize(d);
+    }
+  }
+}
