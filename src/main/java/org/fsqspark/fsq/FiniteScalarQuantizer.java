@@ -141,7 +141,7 @@ public final class FiniteScalarQuantizer implements Serializable {
   private static double finite(double value, int position) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException(
-          "Latent at position " + position + " is " + value + ": the encoder produced a non-finite value");
+          "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the encoder is broken)");
     }
     return value;
   }

@@ -82,7 +82,7 @@ class FiniteScalarQuantizerTest {
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
       assertThatThrownBy(() -> fsq.index(new double[] {0, bad, 0, 0}, 0))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("position 1").hasMessageContaining("non-finite");
+          .hasMessageContaining("position 1").hasMessageContaining("must be finite");
       assertThatThrownBy(() -> fsq.index(new float[] {0, 0, (float) bad, 0}, 0))
           .hasMessageContaining("position 2");
     }

@@ -1,0 +1,85 @@
+package org.fsqspark.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** Spark settings shared by every Spark job: a profile from conf/, then --master and --conf on top. */
+final class SparkOptions {
+  @Option(names = "--profile", paramLabel = "NAME|FILE",
+      description = "Spark settings from conf/NAME.properties (local, gpu-cluster, s3) or a .properties file. "
+          + "Embedded runs without --master use 'local'.")
+  String profile;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master, e.g. local[4], spark://host:7077, yarn (default: spark-submit's, else local[*]).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE",
+      description = "A Spark or Hadoop setting (repeatable), as spark-submit --conf; Hadoop keys take the "
+          + "spark.hadoop. prefix, e.g. spark.hadoop.fs.s3a.endpoint=...")
+  List<String> conf = new ArrayList<>();
+
+  /** The settings to apply, in order of precedence: profile, then --master, then --conf. */
+  Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    String chosen = profile;
+    boolean underSparkSubmit = System.getProperty("spark.master") != null;
+    if (chosen == null && master == null && !underSparkSubmit && confDirectory() != null) {
+      chosen = "local";
+    }
+    if (chosen != null) {
+      settings.putAll(readProfile(chosen));
+    }
+    if (master != null) {
+      settings.put("spark.master", master);
+    }
+    for (String entry : conf) {
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--conf '" + entry + "' is not KEY=VALUE, e.g. --conf spark.executor.memory=4g");
+      }
+      settings.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
+    }
+    return settings;
+  }
+
+  private static Map<String, String> readProfile(String name) {
+    Path file = name.endsWith(".properties") || name.contains("/") ? Path.of(name) : profileFile(name);
+    if (file == null || !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("Profile '" + name + "' not found"
+          + (file == null ? " (conf/ is unknown outside jobs/fsq; pass a .properties file)" : " at " + file)
+          + "; available: local, gpu-cluster, s3, or a path to a .properties file");
+    }
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read profile " + file, e);
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String key : properties.stringPropertyNames()) {
+      settings.put(key, properties.getProperty(key).trim());
+    }
+    return settings;
+  }
+
+  private static Path profileFile(String name) {
+    Path directory = confDirectory();
+    return directory == null ? null : directory.resolve(name + ".properties");
+  }
+
+  private static Path confDirectory() {
+    String directory = System.getProperty("fsq.conf.dir");
+    return directory == null ? null : Path.of(directory);
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Image decoding and preprocessing: bytes to pixels with a size check before any large allocation,
+ * colour conversion to the model's channels, resizing, and scaling to the model's pixel range.
+ * Nothing here knows about models or Spark.
+ */
+package org.fsqspark.image;

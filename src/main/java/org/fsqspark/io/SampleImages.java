@@ -1,0 +1,65 @@
+package org.fsqspark.io;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/**
+ * The demo images bundled in the jar: the first 500 Fashion-MNIST test images (real product photos,
+ * 28x28 grayscale, Zalando, MIT licence), written out as PNG files in one folder per class.
+ */
+public final class SampleImages {
+  /** Fashion-MNIST class names, by label. */
+  public static final List<String> CLASSES = List.of("t-shirt_top", "trouser", "pullover", "dress", "coat",
+      "sandal", "shirt", "sneaker", "bag", "ankle_boot");
+
+  private static final String RESOURCE = "/org/fsqspark/samples/fashion-mnist-test-";
+
+  private SampleImages() {}
+
+  /** The bundled images and labels. */
+  public static IdxImages bundled() throws IOException {
+    try (InputStream images = stream("images-idx3-ubyte.gz"); InputStream labels = stream("labels-idx1-ubyte.gz")) {
+      return IdxImages.read(images, "images.gz", labels, "labels.gz");
+    }
+  }
+
+  /** Writes up to {@code limit} images as {@code folder/<class>/test-NNNNN.png}; returns how many. */
+  public static int writePngs(Path folder, int limit) throws IOException {
+    IdxImages images = bundled();
+    int count = Math.min(limit, images.count());
+    for (int i = 0; i < count; i++) {
+      Path classFolder = folder.resolve(CLASSES.get(images.label(i)));
+      Files.createDirectories(classFolder);
+      ImageIO.write(toImage(images, i), "png",
+          classFolder.resolve(String.format(Locale.ROOT, "test-%05d.png", i)).toFile());
+    }
+    return count;
+  }
+
+  /** One IDX image as an 8-bit grayscale image. */
+  public static BufferedImage toImage(IdxImages images, int i) {
+    BufferedImage image = new BufferedImage(images.columns(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
+    WritableRaster raster = image.getRaster();
+    for (int y = 0; y < images.rows(); y++) {
+      for (int x = 0; x < images.columns(); x++) {
+        raster.setSample(x, y, 0, images.pixel(i, y, x));
+      }
+    }
+    return image;
+  }
+
+  private static InputStream stream(String suffix) throws IOException {
+    InputStream in = SampleImages.class.getResourceAsStream(RESOURCE + suffix);
+    if (in == null) {
+      throw new IOException("Bundled sample " + RESOURCE + suffix + " is missing; rebuild the jar");
+    }
+    return in;
+  }
+}

@@ -1,0 +1,83 @@
+package org.fsqspark.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+import java.util.Locale;
+
+/**
+ * Pixels in, token indices out: builds the NCHW input tensor in the manifest's dtype and turns the
+ * encoder's output into indices on the model's device, either by applying FSQ to latents or by
+ * range-checking the indices a self-quantizing model returns.
+ */
+final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenBatch> {
+  private final TokenizerManifest manifest;
+  private final NDArrayQuantizer quantizer;
+
+  EncoderTranslator(TokenizerManifest manifest) {
+    this.manifest = manifest;
+    this.quantizer = new NDArrayQuantizer(manifest.levels(), manifest.bound());
+  }
+
+  @Override
+  public NDList processInput(TranslatorContext ctx, PixelBatch batch) {
+    NDArray pixels = ctx.getNDManager().create(
+        java.nio.FloatBuffer.wrap(batch.pixels(), 0, batch.count() * batch.channels() * batch.height() * batch.width()),
+        new Shape(batch.count(), batch.channels(), batch.height(), batch.width()));
+    DataType dtype = switch (manifest.inputDtype()) {
+      case "float16" -> DataType.FLOAT16;
+      case "bfloat16" -> DataType.BFLOAT16;
+      default -> DataType.FLOAT32;
+    };
+    return new NDList(dtype == DataType.FLOAT32 ? pixels : pixels.toType(dtype, false));
+  }
+
+  @Override
+  public TokenBatch processOutput(TranslatorContext ctx, NDList outputs) {
+    if (outputs.isEmpty()) {
+      throw new IllegalStateException("Encoder " + manifest.name() + " returned nothing");
+    }
+    NDArray first = outputs.get(0);
+    Shape shape = first.getShape();
+    NDArray indices;
+    if (manifest.output() == EncoderOutput.LATENTS) {
+      expectShape(shape, 4, "B x " + manifest.levels().channels() + " x h x w latents");
+      indices = quantizer.indices(first, 1);
+    } else {
+      expectShape(shape, 3, "B x h x w indices");
+      indices = first.toType(DataType.INT32, false);
+      checkRange(first, indices);
+    }
+    Shape indexShape = indices.getShape();
+    int h = (int) indexShape.get(1);
+    int w = (int) indexShape.get(2);
+    if (h != manifest.gridHeight() || w != manifest.gridWidth()) {
+      throw new IllegalStateException(String.format(Locale.ROOT,
+          "Encoder %s produced a %dx%d token grid but its manifest promises %dx%d (input_size / downsample)",
+          manifest.name(), h, w, manifest.gridHeight(), manifest.gridWidth()));
+    }
+    return new TokenBatch(indices.toIntArray(), (int) indexShape.get(0), h, w);
+  }
+
+  private void expectShape(Shape shape, int dimensions, String expected) {
+    if (shape.dimension() != dimensions) {
+      throw new IllegalStateException("Encoder " + manifest.name() + " returned shape " + shape + " but "
+          + "manifest output '" + manifest.output().manifestName() + "' expects " + expected);
+    }
+  }
+
+  private void checkRange(NDArray raw, NDArray indices) {
+    if (raw.getDataType().isFloating() && !raw.eq(raw.round()).all().getBoolean()) {
+      throw new IllegalStateException("Encoder " + manifest.name() + " returned non-integer indices");
+    }
+    long min = indices.min().toType(DataType.INT64, false).getLong();
+    long max = indices.max().toType(DataType.INT64, false).getLong();
+    if (min < 0 || max >= manifest.levels().codebookSize()) {
+      throw new IllegalStateException("Encoder " + manifest.name() + " returned indices in " + min + ".." + max
+          + " but levels " + manifest.levels() + " allow 0.." + (manifest.levels().codebookSize() - 1));
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package org.fsqspark.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A local folder holding {@code tokenizer.json} and the weights it names, checked when opened. */
+public final class ModelFolder {
+  private final Path directory;
+  private final TokenizerManifest manifest;
+
+  private ModelFolder(Path directory, TokenizerManifest manifest) {
+    this.directory = directory;
+    this.manifest = manifest;
+  }
+
+  /** Opens a model folder, verifying that the weights exist and match the manifest's sha256. */
+  public static ModelFolder open(Path directory) {
+    Path manifestFile = directory.resolve(TokenizerManifest.FILE_NAME);
+    if (!Files.isDirectory(directory)) {
+      throw new IllegalArgumentException("Model folder " + directory + " does not exist; pass --model default "
+          + "or a folder with " + TokenizerManifest.FILE_NAME + " and the weights it names");
+    }
+    if (!Files.isRegularFile(manifestFile)) {
+      throw new IllegalArgumentException("Model folder " + directory + " has no " + TokenizerManifest.FILE_NAME
+          + "; write one as described in the README (format, levels, bound, input_size, ...)");
+    }
+    TokenizerManifest manifest;
+    try {
+      manifest = TokenizerManifest.fromJson(Files.readString(manifestFile, StandardCharsets.UTF_8), manifestFile.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + manifestFile, e);
+    }
+    Path weights = directory.resolve(manifest.weights());
+    if (!Files.isRegularFile(weights)) {
+      throw new IllegalArgumentException(
+          "Weights file " + weights + " named by " + manifestFile + " does not exist");
+    }
+    if (manifest.sha256() != null) {
+      String actual = sha256(weights);
+      if (!actual.equals(manifest.sha256())) {
+        throw new IllegalArgumentException("Weights " + weights + " have sha256 " + actual + " but "
+            + manifestFile + " says " + manifest.sha256() + "; the files do not belong together");
+      }
+    }
+    return new ModelFolder(directory, manifest);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  public TokenizerManifest manifest() {
+    return manifest;
+  }
+
+  public Path weights() {
+    return directory.resolve(manifest.weights());
+  }
+
+  /** Hex sha256 of a file's bytes. */
+  public static String sha256(Path file) {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+      byte[] buffer = new byte[1 << 16];
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return directory + " (" + manifest.name() + " " + manifest.version() + ")";
+  }
+}

@@ -1,0 +1,2 @@
+/** Renders statistics for people and programs (JSON, console tables, HTML with plots); computes nothing new. */
+package org.fsqspark.report;

@@ -1,0 +1,218 @@
+package org.fsqspark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.inference.Predictor;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.fsqspark.image.DecodedImage;
+import org.fsqspark.image.ImageDecoder;
+import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.TokenTable;
+import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.ModelPackage;
+import org.fsqspark.model.PixelBatch;
+import org.fsqspark.model.TokenBatch;
+import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.model.TokenizerModel;
+import org.fsqspark.stats.CodebookHistogram;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenizeJobTest {
+  private static final int SAMPLES = 120;
+
+  @TempDir
+  static Path work;
+
+  private static SparkSession spark;
+  private static Path input;
+  private static Path output;
+  private static TokenizeResult result;
+  private static TokenizerManifest manifest;
+
+  @BeforeAll
+  static void tokenizeOnce() throws Exception {
+    spark = SparkTestSupport.local();
+    input = work.resolve("images");
+    TestImages.samples(input.resolve("fashion"), SAMPLES);
+    TestImages.colourJpeg(input.resolve("photos/orange.jpg"), 64, 40);
+    TestImages.badFiles(input.resolve("bad"), input.resolve("fashion/ankle_boot/test-00000.png"));
+    Files.writeString(input.resolve("README.txt"), "not matched by the image glob");
+    output = work.resolve("tokens");
+    result = new TokenizeJob(spark, config(output, false), new PrintWriter(new StringWriter())).run();
+    manifest = TokenizerManifest.fromJson(ModelPackage.bundledDefault().manifestJson(), "default");
+  }
+
+  @Test
+  void everyInputIsEitherTokenizedOrRejectedExactlyOnce() {
+    assertThat(result.inputs()).isEqualTo(SAMPLES + 4);
+    assertThat(result.tokenized()).isEqualTo(SAMPLES + 1);
+    assertThat(result.rejected()).isEqualTo(3);
+    Dataset<Row> tokens = spark.read().parquet(output.toString());
+    Dataset<Row> rejects = spark.read().parquet(output.resolve(TokenTable.REJECTS_DIR).toString());
+    List<String> tokenIds = tokens.select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    List<String> rejectIds = rejects.select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    Set<String> all = new HashSet<>(tokenIds);
+    all.addAll(rejectIds);
+    assertThat(tokenIds).doesNotHaveDuplicates().contains("fashion/ankle_boot/test-00000.png", "photos/orange.jpg");
+    assertThat(all).hasSize(SAMPLES + 4);
+    assertThat(rejectIds).containsExactlyInAnyOrder("bad/empty.png", "bad/notes.jpg", "bad/truncated.png");
+    Map<String, Row> byId = new HashMap<>();
+    rejects.collectAsList().forEach(row -> byId.put(row.getString(0), row));
+    assertThat(byId.get("bad/empty.png").getString(2)).isEqualTo("read");
+    assertThat(byId.get("bad/notes.jpg").getString(3)).contains("not a recognised image format");
+    assertThat(byId.get("bad/truncated.png").getString(3)).contains("truncated");
+    assertThat(byId.get("bad/truncated.png").getString(1)).startsWith("file:").endsWith("bad/truncated.png");
+  }
+
+  @Test
+  void tableFollowsTheContract() throws Exception {
+    Dataset<Row> tokens = spark.read().parquet(output.toString());
+    assertThat(tokens.schema().fieldNames()).containsExactly("id", "tokens", "grid_h", "grid_w", "height", "width");
+    TokenTable.checkSchema(tokens.schema(), output.toString());
+    for (Row row : tokens.collectAsList()) {
+      List<Integer> values = row.getList(1);
+      assertThat(values).hasSize(row.getInt(2) * row.getInt(3));
+      assertThat(values).allSatisfy(v -> assertThat(v).isBetween(0, manifest.levels().codebookSize() - 1));
+      if (row.getString(0).equals("photos/orange.jpg")) {
+        assertThat(row.getInt(4)).isEqualTo(40);
+        assertThat(row.getInt(5)).isEqualTo(64);
+      } else {
+        assertThat(row.getInt(4)).isEqualTo(28);
+      }
+    }
+    assertThat(Files.readString(output.resolve(TokenTable.MANIFEST_FILE))).isEqualTo(manifest.toJson() + "\n");
+    assertThat(TokenTable.readManifest(spark, output.toString(), tokens)).isEqualTo(manifest);
+    assertThat(tokens.schema().apply("tokens").metadata().getString(TokenTable.MANIFEST_KEY)).isEqualTo(manifest.toJson());
+    assertThat(Files.readString(output.resolve(TokenTable.JOB_FILE))).contains("\"tokenized\": " + (SAMPLES + 1));
+    try (Stream<Path> files = Files.list(work)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains("staging"));
+    }
+  }
+
+  @Test
+  void duckDbReadsTheTableWithoutOurCode() throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement()) {
+      String files = "'" + output.resolve("*.parquet") + "'";
+      try (ResultSet rs = statement.executeQuery("SELECT count(*), min(len(tokens)), max(len(tokens)), "
+          + "min(list_min(tokens)), max(list_max(tokens)), count(DISTINCT id), bool_and(len(tokens) = grid_h * grid_w) "
+          + "FROM read_parquet(" + files + ")")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(SAMPLES + 1);
+        assertThat(rs.getLong(2)).isEqualTo(49);
+        assertThat(rs.getLong(3)).isEqualTo(49);
+        assertThat(rs.getInt(4)).isGreaterThanOrEqualTo(0);
+        assertThat(rs.getInt(5)).isLessThan(1000);
+        assertThat(rs.getLong(6)).isEqualTo(SAMPLES + 1);
+        assertThat(rs.getBoolean(7)).isTrue();
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT typeof(tokens) FROM read_parquet(" + files + ") LIMIT 1")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("INTEGER[]");
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT decode(value) FROM parquet_kv_metadata(" + files + ") "
+          + "WHERE decode(key) = 'org.apache.spark.sql.parquet.row.metadata' LIMIT 1")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains(TokenTable.MANIFEST_KEY).contains("8,5,5,5".replace(",", ",\\n    "));
+      }
+    }
+  }
+
+  @Test
+  void tokensEqualADirectCallOfTheModel() throws Exception {
+    Path png = input.resolve("fashion/ankle_boot/test-00000.png");
+    ModelPackage model = ModelPackage.bundledDefault();
+    Preprocessor preprocessor = new Preprocessor(1, 28, 28, manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
+    DecodedImage image = new ImageDecoder().decode(Files.readAllBytes(png), png.toString());
+    float[] pixels = new float[preprocessor.valuesPerImage()];
+    preprocessor.write(image, pixels, 0);
+    int[] expected;
+    try (TokenizerModel direct = TokenizerModel.load(model.materialize(work.resolve("direct-model")), Device.cpu());
+        Predictor<PixelBatch, TokenBatch> predictor = direct.newPredictor()) {
+      expected = predictor.predict(new PixelBatch(pixels, 1, 1, 28, 28)).image(0);
+    }
+    Row row = spark.read().parquet(output.toString()).where("id = 'fashion/ankle_boot/test-00000.png'").first();
+    assertThat(row.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray()).containsExactly(expected);
+  }
+
+  @Test
+  void anExistingOutputIsRefusedUnlessOverwriting() throws Exception {
+    assertThatThrownBy(() -> new TokenizeJob(spark, config(output, false), new PrintWriter(new StringWriter())).run())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already exists").hasMessageContaining("--overwrite");
+    Path copy = work.resolve("overwritten");
+    Files.createDirectories(copy);
+    Files.writeString(copy.resolve("stale.txt"), "old");
+    TokenizeResult again = new TokenizeJob(spark, config(copy, true), new PrintWriter(new StringWriter())).run();
+    assertThat(again.tokenized()).isEqualTo(result.tokenized());
+    assertThat(copy.resolve("stale.txt")).doesNotExist();
+    assertThat(spark.read().parquet(copy.toString()).count()).isEqualTo(SAMPLES + 1);
+  }
+
+  @Test
+  void missingOrEmptyInputsFailBeforeAnyWork() throws Exception {
+    assertThatThrownBy(() -> new TokenizeJob(spark, configFor(work.resolve("nope"), work.resolve("o1")),
+        new PrintWriter(new StringWriter())).run()).hasMessageContaining("does not exist");
+    Path empty = Files.createDirectories(work.resolve("empty"));
+    Files.writeString(empty.resolve("a.txt"), "x", StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> new TokenizeJob(spark, configFor(empty, work.resolve("o2")),
+        new PrintWriter(new StringWriter())).run()).hasMessageContaining("No PNG or JPEG files");
+    assertThat(work.resolve("o1")).doesNotExist();
+    assertThat(work.resolve("o2")).doesNotExist();
+  }
+
+  @Test
+  void statsHistogramEqualsANaiveCount() throws Exception {
+    Path statsOut = work.resolve("stats");
+    StringWriter console = new StringWriter();
+    StatsJob.Result stats = new StatsJob(spark, new StatsConfig(output.toString(), statsOut.toString(), null),
+        new PrintWriter(console)).run();
+    CodebookHistogram naive = new CodebookHistogram(1000);
+    long tokenCount = 0;
+    for (Row row : spark.read().parquet(output.toString()).collectAsList()) {
+      for (int token : row.<Integer>getList(1)) {
+        naive.add(token);
+        tokenCount++;
+      }
+    }
+    assertThat(stats.report().tokens()).isEqualTo(tokenCount);
+    assertThat(stats.report().images()).isEqualTo(SAMPLES + 1);
+    assertThat(stats.report().usedCodes()).isEqualTo(naive.usedCodes());
+    assertThat(stats.report().entropyBits()).isEqualTo(naive.entropyBits());
+    assertThat(stats.report().perplexity()).isEqualTo(naive.perplexity());
+    assertThat(statsOut.resolve("stats.json")).exists();
+    assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"usage\"", "\"entropy_bits\"", "\"perplexity\"");
+    assertThat(console.toString()).contains("usage", "entropy", "perplexity");
+  }
+
+  private static TokenizeConfig config(Path out, boolean overwrite) {
+    return new TokenizeConfig(input.toString(), out.toString(), "default", 16, ImageDecoder.DEFAULT_MAX_PIXELS,
+        DeviceRequest.parse("cpu", false), overwrite, 0, 0);
+  }
+
+  private static TokenizeConfig configFor(Path in, Path out) {
+    return new TokenizeConfig(in.toString(), out.toString(), "default", 16, ImageDecoder.DEFAULT_MAX_PIXELS,
+        DeviceRequest.parse("cpu", false), false, 0, 0);
+  }
+}
