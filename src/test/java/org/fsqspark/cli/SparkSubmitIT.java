@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application jar under {@code spark-submit}: SparkSubmit runs with only what a Spark distribution
- * provides on its classpath, so anything missing from the jar (DJL, natives, picocli, our classes) fails here.
+ * {@code jobs/fsq} with SPARK_HOME set: the launcher hands the application jar to spark-submit, which runs
+ * with only what a Spark distribution provides on its classpath, so anything missing from the jar (DJL,
+ * natives, picocli, our classes) or wrong in the launcher fails here.
  */
 class SparkSubmitIT {
   @TempDir
@@ -44,28 +45,43 @@ class SparkSubmitIT {
     assertThat(missing.output()).contains("fsq tokenize: error: Input", "does not exist");
   }
 
-  private record Run(int exitCode, String output) {}
-
+  /**
+   * Runs {@code jobs/fsq} with SPARK_HOME pointing at a stand-in whose {@code bin/spark-submit} starts Spark's
+   * own SparkSubmit class with only Spark's jars, so the launcher's spark-submit branch is what runs.
+   */
   private Run submit(String... args) throws IOException, InterruptedException {
     Path project = Path.of(System.getProperty("fsq.test.project.dir", ".")).toAbsolutePath();
-    Path appJar = project.resolve("target/fsq-spark-app.jar");
-    assertThat(appJar).as("built by mvn package").exists();
-    String sparkClasspath = Files.readString(project.resolve("target/spark-classpath.txt")).trim();
+    assertThat(project.resolve("target/fsq-spark-app.jar")).as("built by mvn package").exists();
+    Path sparkHome = work.resolve("spark-home");
+    Path submit = sparkHome.resolve("bin/spark-submit");
+    if (!Files.exists(submit)) {
+      Files.createDirectories(submit.getParent());
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      Files.writeString(submit, "#!/usr/bin/env bash\n"
+          + "exec '" + java + "' " + System.getProperty("fsq.test.module.flags", "").trim() + " -Xmx1g"
+          + " -cp '" + Files.readString(project.resolve("target/spark-classpath.txt")).trim() + "'"
+          + " org.apache.spark.deploy.SparkSubmit --master 'local[2]' --conf spark.ui.enabled=false"
+          + " --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 \"$@\"\n");
+      submit.toFile().setExecutable(true);
+    }
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(System.getProperty("fsq.test.module.flags", "").trim().split("\\s+")));
-    command.addAll(List.of("-Xmx1g", "-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.driver.bindAddress=127.0.0.1",
-        "--driver-java-options", "-Dai.djl.offline=true -Dlog4j2.configurationFile=" + project.resolve("conf/log4j2.properties"),
-        "--class", "org.fsqspark.cli.Main", appJar.toString()));
+    command.add(project.resolve("jobs/fsq").toString());
     command.addAll(Arrays.asList(args));
-    Path log = Files.createTempFile(work, "submit", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("SPARK_HOME", sparkHome.toString());
+    builder.environment().remove("FSQ_EMBEDDED");
+    return run(builder, work);
+  }
+
+  static Run run(ProcessBuilder builder, Path work) throws IOException, InterruptedException {
+    Path log = Files.createTempFile(work, "run", ".log");
+    Process process = builder.redirectOutput(log.toFile()).start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new AssertionError("spark-submit did not finish in 5 minutes:\n" + Files.readString(log));
+      throw new AssertionError(builder.command() + " did not finish in 5 minutes:\n" + Files.readString(log));
     }
     return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
+
+  record Run(int exitCode, String output) {}
 }

@@ -1,0 +1,40 @@
+package org.fsqspark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code scripts/demo OUT}, the README's first command, end to end through the embedded launcher. */
+class DemoIT {
+  @TempDir
+  Path work;
+
+  @Test
+  void demoTokenizesTheSamplesAndReportsStatistics() throws Exception {
+    Path project = Path.of(System.getProperty("fsq.test.project.dir", ".")).toAbsolutePath();
+    Path out = work.resolve("demo");
+    ProcessBuilder builder = new ProcessBuilder(project.resolve("scripts/demo").toString(), out.toString())
+        .redirectErrorStream(true);
+    builder.environment().remove("SPARK_HOME");
+    SparkSubmitIT.Run demo = SparkSubmitIT.run(builder, work);
+    assertThat(demo.exitCode()).as(demo.output()).isZero();
+    assertThat(demo.output()).contains("wrote 500 sample images", "tokenized 500 of 500 images (0 rejected)",
+        "usage", "entropy", "perplexity", out.resolve("tokens").toString());
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT count(*), min(len(tokens)), max(list_max(tokens)) FROM '"
+            + out.resolve("tokens") + "/*.parquet'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(500);
+      assertThat(rs.getLong(2)).isEqualTo(49);
+      assertThat(rs.getInt(3)).isLessThan(1000);
+    }
+    assertThat(out.resolve("stats/stats.json")).exists();
+  }
+}
