@@ -81,8 +81,8 @@ final class TokenizeCommand implements Callable<Integer> {
       TokenizeResult result = new TokenizeJob(spark, config, err).run();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs(), result.rejected(), result.output());
-      out.printf(Locale.ROOT, "%d tokens, %.1f s, %.1f images/s, model loaded %d time(s) in %d executor JVM(s)%n",
-          result.tokens(), result.seconds(), result.imagesPerSecond(), result.modelLoads(), result.executorJvms());
+      out.printf(Locale.ROOT, "%d tokens in %.1f s end to end; %d task(s) in %d executor JVM(s), model loaded %d time(s)%n",
+          result.tokens(), result.seconds(), result.tasks(), result.executorJvms(), result.modelLoads());
       if (result.rejected() > 0) {
         out.printf(Locale.ROOT, "rejects: %s/_rejects (id, source, stage, error)%n", result.output());
       }

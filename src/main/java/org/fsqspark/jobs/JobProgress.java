@@ -23,6 +23,7 @@ final class JobProgress implements AutoCloseable {
   private final PrintWriter console;
   private final long start = System.nanoTime();
   private final ScheduledExecutorService timer;
+  private volatile boolean finished;
 
   private JobProgress(SparkSession spark, String name, long total, LongAccumulator done, LongAccumulator rejects,
       int seconds, PrintWriter console) {
@@ -50,6 +51,9 @@ final class JobProgress implements AutoCloseable {
   }
 
   private void report() {
+    if (finished) {
+      return;
+    }
     long images = done.value();
     long rejected = rejects.value();
     long finished = Math.min(total, images + rejected);
@@ -75,6 +79,7 @@ final class JobProgress implements AutoCloseable {
 
   /** Stops the timer and prints the final counts. */
   void finish(long tokenized, long rejected) {
+    finished = true;
     close();
     double seconds = (System.nanoTime() - start) / 1e9;
     console.printf(Locale.ROOT, "%s: done, %d tokenized, %d rejected in %.1f s (%.1f images/s)%n", name, tokenized,
