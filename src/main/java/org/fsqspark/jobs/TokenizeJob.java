@@ -58,11 +58,15 @@ public final class TokenizeJob {
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    org.apache.hadoop.fs.Path output = new org.apache.hadoop.fs.Path(config.output());
+    org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
     checkOutputIsFree(hadoop, output);
     String inputRoot = ImageFiles.qualifiedRoot(hadoop, config.input());
     ModelPackage modelPackage = loadModelPackage();
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
+    if (spark.sparkContext().isLocal()) {
+      // Executors are this JVM: a GPU that cannot be used is known now, before any work starts.
+      config.device().resolve(null);
+    }
 
     spark.sparkContext().setJobDescription("fsq tokenize: list " + config.input());
     List<ImageFiles.Entry> listed = ImageFiles.list(hadoop, inputRoot);
@@ -130,6 +134,15 @@ public final class TokenizeJob {
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(staging, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     publish(hadoop, staging, output);
     return result;
+  }
+
+  private static org.apache.hadoop.fs.Path qualified(Configuration hadoop, String location) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+    try {
+      return path.getFileSystem(hadoop).makeQualified(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot resolve " + location, e);
+    }
   }
 
   private void checkOutputIsFree(Configuration hadoop, org.apache.hadoop.fs.Path output) {

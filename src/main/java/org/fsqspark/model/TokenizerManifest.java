@@ -19,6 +19,7 @@ import org.fsqspark.image.ResizePolicy;
  * {@code tokenizer.json}, written beside the weights and into every token table. Valid by construction.
  *
  * @param architecture for {@link ModelFormat#DJL} the JSON object that rebuilds the network; else null
+ * @param decoderWeights the decoder beside the encoder (for decode), or null when the model has none
  */
 public record TokenizerManifest(
     String name,
@@ -37,7 +38,9 @@ public record TokenizerManifest(
     EncoderOutput output,
     String weights,
     String sha256,
-    String architecture) implements Serializable {
+    String architecture,
+    String decoderWeights,
+    String decoderSha256) implements Serializable {
 
   /** The file name of a manifest inside a model folder. */
   public static final String FILE_NAME = "tokenizer.json";
@@ -66,6 +69,10 @@ public record TokenizerManifest(
         "weights must name a file beside tokenizer.json, got " + weights);
     require(sha256 == null || SHA256.matcher(sha256).matches(),
         "sha256 must be 64 lower-case hex digits, got " + sha256);
+    require(decoderWeights == null || (!decoderWeights.isBlank() && !decoderWeights.contains("/")
+        && !decoderWeights.contains("\\")), "decoder_weights must name a file beside tokenizer.json, got " + decoderWeights);
+    require(decoderSha256 == null || SHA256.matcher(decoderSha256).matches(),
+        "decoder_sha256 must be 64 lower-case hex digits, got " + decoderSha256);
     require(format != ModelFormat.DJL || architecture != null,
         "a djl model needs an architecture object to rebuild its network");
     if (output == EncoderOutput.LATENTS) {
@@ -92,12 +99,6 @@ public record TokenizerManifest(
   /** The quantizer this manifest implies. */
   public FiniteScalarQuantizer quantizer() {
     return new FiniteScalarQuantizer(levels, bound);
-  }
-
-  /** A copy with other weights and their checksum. */
-  public TokenizerManifest withWeights(String newWeights, String newSha256) {
-    return new TokenizerManifest(name, version, format, levels, bound, channels, inputHeight, inputWidth, resize,
-        pixelMin, pixelMax, inputDtype, downsample, output, newWeights, newSha256, architecture);
   }
 
   /** Parses {@code tokenizer.json}; {@code origin} names the file in error messages. */
@@ -135,7 +136,9 @@ public record TokenizerManifest(
           string(root, "weights", null),
           string(root, "sha256", null),
           root.has("architecture") && !root.get("architecture").isJsonNull()
-              ? GSON.toJson(root.get("architecture")) : null);
+              ? GSON.toJson(root.get("architecture")) : null,
+          string(root, "decoder_weights", null),
+          string(root, "decoder_sha256", null));
     } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
       throw new IllegalArgumentException("Invalid tokenizer manifest " + origin + ": " + e.getMessage(), e);
     }
@@ -174,6 +177,12 @@ public record TokenizerManifest(
     root.addProperty("weights", weights);
     if (sha256 != null) {
       root.addProperty("sha256", sha256);
+    }
+    if (decoderWeights != null) {
+      root.addProperty("decoder_weights", decoderWeights);
+    }
+    if (decoderSha256 != null) {
+      root.addProperty("decoder_sha256", decoderSha256);
     }
     if (architecture != null) {
       root.add("architecture", JsonParser.parseString(architecture));

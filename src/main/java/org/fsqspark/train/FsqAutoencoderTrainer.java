@@ -181,11 +181,12 @@ public final class FsqAutoencoderTrainer {
     try {
       Files.createDirectories(output);
       String encoderFile = saveBlock(encoder, "encoder", device, output);
-      saveBlock(decoder, "decoder", device, output);
+      String decoderFile = saveBlock(decoder, "decoder", device, output);
       TokenizerManifest manifest = new TokenizerManifest(config.name(), "1", ModelFormat.DJL, config.levels(),
           config.bound(), architecture.imageChannels(), height, width, ResizePolicy.CENTER_CROP, 0f, 1f, "float32",
           architecture.downsample(), org.fsqspark.model.EncoderOutput.LATENTS, encoderFile,
-          ModelFolder.sha256(output.resolve(encoderFile)), architecture.toJson());
+          ModelFolder.sha256(output.resolve(encoderFile)), architecture.toJson(), decoderFile,
+          ModelFolder.sha256(output.resolve(decoderFile)));
       Files.writeString(output.resolve(TokenizerManifest.FILE_NAME), manifest.toJson() + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the model folder " + output, e);

@@ -50,6 +50,15 @@ class TokenizeCommandTest {
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err().strip()).startsWith("fsq tokenize: error: Input").contains("does not exist")
         .doesNotContain("at org.");
+    Path images = work.resolve("few");
+    SampleImages.writePngs(images, 3);
+    if (ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
+      CliRunner.Result gpu = CliRunner.run("tokenize", "--master", "local[1]", "--input", images.toString(),
+          "--output", work.resolve("gpu-out").toString(), "--device", "gpu");
+      assertThat(gpu.exitCode()).isEqualTo(1);
+      assertThat(gpu.err()).contains("GPU 0 was requested", "PYTORCH_LIBRARY_PATH", "--allow-cpu-fallback");
+      assertThat(work.resolve("gpu-out")).doesNotExist();
+    }
     CliRunner.Result badConf = CliRunner.run("stats", "--input", "x", "--output", "y", "--conf", "novalue");
     assertThat(badConf.err()).contains("--conf 'novalue' is not KEY=VALUE");
     CliRunner.Result noRequired = CliRunner.run("tokenize");
