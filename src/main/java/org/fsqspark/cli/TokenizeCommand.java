@@ -1,10 +1,13 @@
 package org.fsqspark.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageDecoder;
+import org.fsqspark.io.InputFormat;
+import org.fsqspark.io.ShardPlan;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
@@ -18,26 +21,46 @@ import picocli.CommandLine.Spec;
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Tokenize images with an FSQ encoder into a Parquet token table.",
         "",
-        "Reads PNG and JPEG files under --input recursively, decodes and preprocesses them on executors, runs",
-        "the encoder through DJL (one model per executor JVM, batched), applies FSQ and writes --output:",
-        "  part-*.parquet     id, tokens (array<int32>), grid_h, grid_w, height, width",
-        "  _rejects/          inputs that could not be tokenized: id, source, stage, error",
-        "  _tokenizer.json    the tokenizer manifest (also in the Parquet footer)",
-        "  _job.json          counts and settings of the run"})
+        "Input: image folders (PNG, JPEG, WebP, BMP, GIF, TIFF), Parquet files with an image column (Hugging Face",
+        "style), or WebDataset tars; local, hdfs:// or s3a://. Work is cut into shards (runs of files, one",
+        "Parquet file, one tar); each shard's output is committed on its own, so re-running the same command",
+        "after a failure finishes the missing shards and never duplicates rows. --output gets:",
+        "  part-NNNNN.parquet   id, tokens (array<int32>), grid_h, grid_w, height, width, passthrough columns",
+        "  _rejects/            inputs that could not be tokenized: id, source, stage, error",
+        "  _tokenizer.json      the tokenizer manifest (also in every Parquet footer)",
+        "  _job.json            written last: the table is complete; counts and settings of the run"})
 final class TokenizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "URI", description = "Folder of images (local, hdfs://, s3a://).")
+  @Option(names = "--input", required = true, paramLabel = "URI",
+      description = "Folder, file or glob of images, Parquet files or .tar shards (local, hdfs://, s3a://).")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "URI", description = "Token table folder to create.")
+  @Option(names = "--format", defaultValue = "auto", paramLabel = "auto|folder|parquet|wds",
+      description = "Input format (default: ${DEFAULT-VALUE}, from the files found).")
+  String format;
+
+  @Option(names = "--output", required = true, paramLabel = "URI", description = "Token table folder to create or resume.")
   String output;
 
   @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",
       description = "Tokenizer: 'default' (bundled, Fashion-MNIST, 28x28 gray, levels 8,5,5,5) or a model folder"
           + " with tokenizer.json (default: ${DEFAULT-VALUE}).")
   String model;
+
+  @Option(names = "--keep", split = ",", paramLabel = "COL,...",
+      description = "Passthrough columns copied into the token table: Parquet columns, or cls,txt,json of"
+          + " WebDataset samples (default: none for Parquet, those present for WebDataset).")
+  List<String> keep;
+
+  @Option(names = "--image-column", defaultValue = "image", paramLabel = "NAME",
+      description = "Parquet image column: struct<bytes, path> or binary (default: ${DEFAULT-VALUE}).")
+  String imageColumn;
+
+  @Option(names = "--id-column", paramLabel = "NAME",
+      description = "Parquet column with ids (default: <file name>#<row>).")
+  String idColumn;
 
   @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
       description = "Images per encoder call (default: ${DEFAULT-VALUE}).")
@@ -55,12 +78,15 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Reject images whose header declares more pixels than this (default: 67108864).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
-  @Option(names = "--partitions", defaultValue = "0", paramLabel = "N",
-      description = "Spark tasks to split the files into; 0 = about 1024 files per task, at least two tasks per"
-          + " core (default: ${DEFAULT-VALUE}).")
-  int partitions;
+  @Option(names = "--files-per-shard", paramLabel = "N",
+      description = "Image files per shard for folder input (default: 1000).")
+  int filesPerShard = ShardPlan.DEFAULT_FILES_PER_SHARD;
 
-  @Option(names = "--overwrite", description = "Replace --output if it exists.")
+  @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",
+      description = "Decode threads per task, running ahead of the encoder; 0 = spark.task.cpus (default: ${DEFAULT-VALUE}).")
+  int decodeThreads;
+
+  @Option(names = "--overwrite", description = "Delete --output first and start over.")
   boolean overwrite;
 
   @Option(names = "--progress-interval", defaultValue = "5", paramLabel = "SECONDS",
@@ -72,8 +98,9 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    TokenizeConfig config = new TokenizeConfig(input, output, model, batchSize, maxPixels,
-        DeviceRequest.parse(device, allowCpuFallback), overwrite, progressSeconds, partitions);
+    TokenizeConfig config = new TokenizeConfig(input, "auto".equalsIgnoreCase(format) ? null : InputFormat.parse(format),
+        output, model, keep, imageColumn, idColumn, batchSize, maxPixels, DeviceRequest.parse(device, allowCpuFallback),
+        filesPerShard, decodeThreads, overwrite, progressSeconds);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settings());
@@ -81,8 +108,9 @@ final class TokenizeCommand implements Callable<Integer> {
       TokenizeResult result = new TokenizeJob(spark, config, err).run();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs(), result.rejected(), result.output());
-      out.printf(Locale.ROOT, "%d tokens in %.1f s end to end; %d task(s) in %d executor JVM(s), model loaded %d time(s)%n",
-          result.tokens(), result.seconds(), result.tasks(), result.executorJvms(), result.modelLoads());
+      out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
+              + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
+          result.tasks(), result.executorJvms(), result.modelLoads());
       if (result.rejected() > 0) {
         out.printf(Locale.ROOT, "rejects: %s/_rejects (id, source, stage, error)%n", result.output());
       }

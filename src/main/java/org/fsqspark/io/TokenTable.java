@@ -3,11 +3,14 @@ package org.fsqspark.io;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -20,9 +23,9 @@ import org.fsqspark.model.TokenizerManifest;
 
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face
- * datasets without this project. The manifest travels in the Parquet footer (as Spark field metadata of
- * {@code tokens}) and in {@code _tokenizer.json} beside the part files. Rejected inputs live in
- * {@code _rejects/}, which Spark, pyarrow and DuckDB globs of {@code *.parquet} all skip.
+ * datasets without this project. The manifest travels in every Parquet footer (key {@code fsq.tokenizer},
+ * and as Spark field metadata of {@code tokens}) and in {@code _tokenizer.json} beside the part files.
+ * Rejected inputs live in {@code _rejects/}, which Spark, pyarrow and DuckDB globs of {@code *.parquet} skip.
  */
 public final class TokenTable {
   public static final String ID = "id";
@@ -40,29 +43,54 @@ public final class TokenTable {
   public static final String REJECTS_DIR = "_rejects";
   /** Run summary written last. */
   public static final String JOB_FILE = "_job.json";
+  /** What a run was asked to do; a re-run must match it to resume. */
+  public static final String RUN_FILE = "_run.json";
+  /** Attempts write here before their shard is committed. */
+  public static final String TEMPORARY_DIR = "_temporary";
+  /** Footer key under which Spark keeps its schema, field metadata included. */
+  public static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
 
-  /** Columns of the token table, in order. */
-  public static final StructType SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField(ID, DataTypes.StringType, false),
-      DataTypes.createStructField(TOKENS, DataTypes.createArrayType(DataTypes.IntegerType, false), false),
-      DataTypes.createStructField(GRID_H, DataTypes.IntegerType, false),
-      DataTypes.createStructField(GRID_W, DataTypes.IntegerType, false),
-      DataTypes.createStructField(HEIGHT, DataTypes.IntegerType, false),
-      DataTypes.createStructField(WIDTH, DataTypes.IntegerType, false)});
+  /** The token table's own columns, in order. */
+  public static final List<Column> COLUMNS = List.of(
+      Column.required(ID, ColumnType.STRING), Column.required(TOKENS, ColumnType.INT_LIST),
+      Column.required(GRID_H, ColumnType.INT), Column.required(GRID_W, ColumnType.INT),
+      Column.required(HEIGHT, ColumnType.INT), Column.required(WIDTH, ColumnType.INT));
 
-  /** Columns of the rejects table: what failed, where it came from, at which stage, and why. */
-  public static final StructType REJECTS_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField(ID, DataTypes.StringType, false),
-      DataTypes.createStructField("source", DataTypes.StringType, false),
-      DataTypes.createStructField("stage", DataTypes.StringType, false),
-      DataTypes.createStructField("error", DataTypes.StringType, false)});
+  /** The rejects table's columns. */
+  public static final List<Column> REJECT_COLUMNS = List.of(
+      Column.required(ID, ColumnType.STRING), Column.required("source", ColumnType.STRING),
+      Column.required("stage", ColumnType.STRING), Column.required("error", ColumnType.STRING));
+
+  /** The token table's Spark schema (without passthrough columns). */
+  public static final StructType SCHEMA = structOf(COLUMNS);
 
   private TokenTable() {}
 
-  /** The {@code tokens} column carrying the manifest as field metadata, which Spark keeps in the footer. */
-  public static Column tokensWithManifest(Dataset<Row> rows, TokenizerManifest manifest) {
-    Metadata metadata = new MetadataBuilder().putString(MANIFEST_KEY, manifest.toJson()).build();
-    return rows.col(TOKENS).as(TOKENS, metadata);
+  private static StructType structOf(List<Column> columns) {
+    return new StructType(columns.stream()
+        .map(c -> DataTypes.createStructField(c.name(), c.type().sparkType(), c.nullable()))
+        .toArray(StructField[]::new));
+  }
+
+  /**
+   * Footer key-value metadata of a token file: the manifest under {@code fsq.tokenizer}, and Spark's schema
+   * (with the manifest as field metadata of {@code tokens}) so Spark reads exact types and the manifest too.
+   */
+  public static Map<String, String> footer(TokenizerManifest manifest, List<Column> passthrough) {
+    String json = manifest.toJson();
+    List<StructField> fields = new ArrayList<>();
+    for (Column column : COLUMNS) {
+      Metadata metadata = column.name().equals(TOKENS)
+          ? new MetadataBuilder().putString(MANIFEST_KEY, json).build() : Metadata.empty();
+      fields.add(DataTypes.createStructField(column.name(), column.type().sparkType(), column.nullable(), metadata));
+    }
+    for (Column column : passthrough) {
+      fields.add(DataTypes.createStructField(column.name(), column.type().sparkType(), column.nullable()));
+    }
+    Map<String, String> footer = new LinkedHashMap<>();
+    footer.put(MANIFEST_KEY, json);
+    footer.put(SPARK_ROW_METADATA, new StructType(fields.toArray(new StructField[0])).json());
+    return footer;
   }
 
   /** Reads the manifest of a token table: {@code _tokenizer.json} if present, else the field metadata. */
@@ -109,7 +137,15 @@ public final class TokenTable {
     return expected.dataType().equals(actual.dataType());
   }
 
-  /** Hadoop configuration helper for writing small side files. */
+  /** Rows in a Parquet file, from its footer. */
+  public static long rowCount(Configuration conf, Path file) throws IOException {
+    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, conf))) {
+      return reader.getRecordCount();
+    }
+  }
+
+  /** Writes a small side file (manifest, run and job summaries), replacing an older one. */
   public static void writeText(Configuration conf, Path file, String text) {
     try {
       FileSystem fs = file.getFileSystem(conf);

@@ -1,15 +1,17 @@
 package org.fsqspark.jobs;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
-/** The {@code _job.json} written beside a token table: what ran, with which settings, and what it produced. */
+/** The {@code _job.json} written last beside a token table: it marks the table complete and says how it was made. */
 final class JobSummary {
   private JobSummary() {}
 
   static String toJson(TokenizeConfig config, TokenizeResult result) {
     JsonObject root = new JsonObject();
     root.addProperty("job", "tokenize");
+    root.addProperty("complete", true);
     root.addProperty("input", config.input());
     root.addProperty("model", config.model());
     root.addProperty("batch_size", config.batchSize());
@@ -19,9 +21,14 @@ final class JobSummary {
     root.addProperty("tokenized", result.tokenized());
     root.addProperty("rejected", result.rejected());
     root.addProperty("tokens", result.tokens());
-    root.addProperty("seconds", Math.round(result.seconds() * 1000) / 1000.0);
-    root.addProperty("model_loads", result.modelLoads());
-    root.addProperty("executor_jvms", result.executorJvms());
+    root.addProperty("shards", result.shards());
+    root.addProperty("shards_resumed_from_earlier_runs", result.shardsSkipped());
+    root.addProperty("seconds_this_run", Math.round(result.seconds() * 1000) / 1000.0);
+    root.addProperty("model_loads_this_run", result.modelLoads());
+    root.addProperty("executor_jvms_this_run", result.executorJvms());
+    JsonArray gpus = new JsonArray();
+    result.gpus().forEach(gpus::add);
+    root.add("gpu_addresses_this_run", gpus);
     root.addProperty("fsq_spark_version", JobSummary.class.getPackage().getImplementationVersion());
     return new GsonBuilder().setPrettyPrinting().create().toJson(root) + "\n";
   }

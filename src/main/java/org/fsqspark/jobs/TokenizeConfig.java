@@ -1,30 +1,42 @@
 package org.fsqspark.jobs;
 
+import java.util.List;
+import org.fsqspark.io.InputFormat;
 import org.fsqspark.model.DeviceRequest;
 
 /**
  * A tokenize run.
  *
- * @param input a folder (local, hdfs:// or s3a://) searched recursively for PNG and JPEG files
- * @param output the token table folder to create
- * @param model {@code default} for the bundled tokenizer, or a local model folder
+ * @param input a folder, file or glob (local, hdfs://, s3a://)
+ * @param format the input format, or null to detect it from the files found
+ * @param output the token table folder to create, or to resume
+ * @param model {@code default} for the bundled tokenizer, or a model folder
+ * @param keep passthrough columns to copy (null: none for Parquet, all present for WebDataset)
+ * @param imageColumn the image column of Parquet input
+ * @param idColumn the column holding ids in Parquet input, or null for {@code file#row}
+ * @param filesPerShard image files per shard (the unit of work and of resume) for folder input
+ * @param decodeThreads decode threads per task; 0 means {@code spark.task.cpus}
  * @param progressSeconds interval of progress lines; 0 turns them off
- * @param partitions tasks to split the files into; 0 chooses from the file count and the cores
  */
 public record TokenizeConfig(
     String input,
+    InputFormat format,
     String output,
     String model,
+    List<String> keep,
+    String imageColumn,
+    String idColumn,
     int batchSize,
     long maxPixels,
     DeviceRequest device,
+    int filesPerShard,
+    int decodeThreads,
     boolean overwrite,
-    int progressSeconds,
-    int partitions) {
+    int progressSeconds) {
 
   public TokenizeConfig {
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException("--input is required: a folder of PNG or JPEG images");
+      throw new IllegalArgumentException("--input is required: a folder of images, Parquet files or tars");
     }
     if (output == null || output.isBlank()) {
       throw new IllegalArgumentException("--output is required: the folder to write the token table to");
@@ -32,17 +44,61 @@ public record TokenizeConfig(
     if (model == null || model.isBlank()) {
       model = "default";
     }
+    keep = keep == null ? null : List.copyOf(keep);
+    if (imageColumn == null || imageColumn.isBlank()) {
+      imageColumn = "image";
+    }
     if (batchSize <= 0 || batchSize > 65536) {
       throw new IllegalArgumentException("--batch-size must be in 1..65536, got " + batchSize);
     }
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
     }
-    if (partitions < 0) {
-      throw new IllegalArgumentException("--partitions must be >= 0 (0 = automatic), got " + partitions);
+    if (filesPerShard <= 0) {
+      throw new IllegalArgumentException("--files-per-shard must be positive, got " + filesPerShard);
+    }
+    if (decodeThreads < 0) {
+      throw new IllegalArgumentException("--decode-threads must be >= 0 (0 = spark.task.cpus), got " + decodeThreads);
     }
     if (progressSeconds < 0) {
       throw new IllegalArgumentException("--progress-interval must be >= 0, got " + progressSeconds);
     }
+  }
+
+  /** A config with the defaults for everything but input, output and model. */
+  public static TokenizeConfig of(String input, String output, String model) {
+    return new TokenizeConfig(input, null, output, model, null, "image", null, 64,
+        org.fsqspark.image.ImageDecoder.DEFAULT_MAX_PIXELS, DeviceRequest.parse("auto", false),
+        org.fsqspark.io.ShardPlan.DEFAULT_FILES_PER_SHARD, 0, false, 0);
+  }
+
+  public TokenizeConfig withBatchSize(int size) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, size, maxPixels, device,
+        filesPerShard, decodeThreads, overwrite, progressSeconds);
+  }
+
+  public TokenizeConfig withDevice(DeviceRequest newDevice) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels,
+        newDevice, filesPerShard, decodeThreads, overwrite, progressSeconds);
+  }
+
+  public TokenizeConfig withFormat(InputFormat newFormat, List<String> newKeep, String newIdColumn) {
+    return new TokenizeConfig(input, newFormat, output, model, newKeep, imageColumn, newIdColumn, batchSize,
+        maxPixels, device, filesPerShard, decodeThreads, overwrite, progressSeconds);
+  }
+
+  public TokenizeConfig withFilesPerShard(int files) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
+        files, decodeThreads, overwrite, progressSeconds);
+  }
+
+  public TokenizeConfig withOverwrite(boolean newOverwrite) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
+        filesPerShard, decodeThreads, newOverwrite, progressSeconds);
+  }
+
+  public TokenizeConfig withProgress(int seconds) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
+        filesPerShard, decodeThreads, overwrite, seconds);
   }
 }

@@ -3,48 +3,44 @@ package org.fsqspark.jobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.CollectionAccumulator;
+import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
-import org.fsqspark.io.ImageFiles;
+import org.fsqspark.io.InputFormat;
+import org.fsqspark.io.InputListing;
+import org.fsqspark.io.Passthrough;
+import org.fsqspark.io.ReadOptions;
+import org.fsqspark.io.Shard;
+import org.fsqspark.io.ShardOutput;
+import org.fsqspark.io.ShardPlan;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.TokenizerManifest;
 
 /**
- * {@code fsq tokenize}: image folder -> decode and preprocess on executors -> encoder through DJL, one
- * model per executor JVM -> FSQ indices -> token table and rejects table.
+ * {@code fsq tokenize}: input shards -> read, decode and preprocess on executors -> encoder through DJL,
+ * one model per executor JVM -> FSQ indices -> one committed token file and rejects file per shard.
  *
- * <p>Everything is written into a staging folder beside the output and renamed into place at the end,
- * so the output either does not exist or is complete (atomic on local disks and HDFS).
+ * <p>Steps: check everything that can be checked on the driver (model, input, columns, output), plan the
+ * shards, skip those an earlier run of the same command committed, tokenize the rest with one Spark task
+ * per shard, then write {@code _tokenizer.json} and, last, {@code _job.json}, which marks the table complete.
  */
 public final class TokenizeJob {
-  /** Auto partitioning aims at this many files per task, and at least two tasks per core. */
-  private static final long FILES_PER_PARTITION = 1024;
-  private static final StructType FILE_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("path", DataTypes.StringType, false),
-      DataTypes.createStructField("length", DataTypes.LongType, false)});
-
   private final SparkSession spark;
   private final TokenizeConfig config;
   private final PrintWriter console;
@@ -58,82 +54,163 @@ public final class TokenizeJob {
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
-    checkOutputIsFree(hadoop, output);
-    String inputRoot = ImageFiles.qualifiedRoot(hadoop, config.input());
     ModelPackage modelPackage = loadModelPackage();
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
     if (spark.sparkContext().isLocal()) {
       // Executors are this JVM: a GPU that cannot be used is known now, before any work starts.
       config.device().resolve(null);
     }
+    spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
+    ShardPlan plan = ShardPlan.of(InputListing.list(hadoop, config.input(), config.format()), config.filesPerShard());
+    List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
+    RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
+        plan.filesPerShard(), modelPackage.key(), config.imageColumn(), config.idColumn(),
+        passthrough.stream().map(Column::name).toList());
+    org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
+    prepareOutput(hadoop, output, run);
 
-    spark.sparkContext().setJobDescription("fsq tokenize: list " + config.input());
-    List<ImageFiles.Entry> listed = ImageFiles.list(hadoop, inputRoot);
-    long inputs = listed.size();
-    if (inputs == 0) {
-      throw new IllegalArgumentException("No PNG or JPEG files under " + config.input()
-          + " (searched recursively for " + ImageFiles.EXTENSIONS + ")");
+    Set<String> committed = committedShards(hadoop, output);
+    List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
+    console.printf(Locale.ROOT, "tokenize: %d %s in %d shard(s) under %s; model %s (levels %s, |C| = %d, %dx%d tokens"
+            + " per image)%n", plan.fileCount(), describe(plan.listing().format()), plan.shards().size(), config.input(),
+        manifest.name(), manifest.levels(), manifest.levels().codebookSize(), manifest.gridHeight(),
+        manifest.gridWidth());
+    if (!committed.isEmpty()) {
+      console.printf(Locale.ROOT, "tokenize: resuming %s: %d of %d shards already committed, %d to go%n", output,
+          plan.shards().size() - todo.size(), plan.shards().size(), todo.size());
     }
-    int partitions = config.partitions() > 0 ? config.partitions()
-        : (int) Math.max(2L * spark.sparkContext().defaultParallelism(), (inputs + FILES_PER_PARTITION - 1) / FILES_PER_PARTITION);
-    partitions = (int) Math.min(partitions, inputs);
-    console.printf(Locale.ROOT, "tokenize: %d images under %s in %d partitions, model %s (levels %s, |C| = %d, "
-            + "%dx%d tokens per image)%n", inputs, config.input(), partitions, manifest.name(), manifest.levels(),
-        manifest.levels().codebookSize(), manifest.gridHeight(), manifest.gridWidth());
     console.flush();
-    List<Row> rows = new ArrayList<>(listed.size());
-    listed.forEach(entry -> rows.add(RowFactory.create(entry.path(), entry.length())));
-    Dataset<Row> files = spark.createDataFrame(rows, FILE_SCHEMA);
 
+    RunTotals work = todo.isEmpty() ? RunTotals.NONE : tokenize(hadoop, output, plan, todo, manifest,
+        modelPackage, passthrough);
+    deleteQuietly(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.TEMPORARY_DIR));
+    long[] counts = countRows(hadoop, output, plan);
+    TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
+        counts[0] * manifest.tokensPerImage(), (System.nanoTime() - start) / 1e9, plan.shards().size(),
+        plan.shards().size() - todo.size(), work.modelLoads(), work.executorJvms(), work.tasks(), work.gpus());
+    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
+    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
+    return result;
+  }
+
+  /** What the Spark part of a run reports. */
+  private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus) {
+    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of());
+  }
+
+  private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
+      TokenizerManifest manifest, ModelPackage modelPackage, List<Column> passthrough) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ModelPackage> shipped = jsc.broadcast(modelPackage);
     CollectionAccumulator<String> jvms = spark.sparkContext().collectionAccumulator("fsq.jvms");
-    TokenizePartition.Counters counters = new TokenizePartition.Counters(
+    CollectionAccumulator<String> gpus = spark.sparkContext().collectionAccumulator("fsq.gpus");
+    TokenizeShards.Counters counters = new TokenizeShards.Counters(
         spark.sparkContext().longAccumulator("fsq.images"), spark.sparkContext().longAccumulator("fsq.rejects"),
-        spark.sparkContext().longAccumulator("fsq.modelLoads"), jvms);
-    TokenizePartition tokenize = new TokenizePartition(shipped, new HadoopConfiguration(hadoop), manifest,
-        SourceIds.under(inputRoot), config.batchSize(), config.maxPixels(), config.device(), counters);
-
-    Dataset<Row> results = files.repartitionByRange(partitions, files.col("path"))
-        .mapPartitions(tokenize, Encoders.row(TokenizePartition.RESULT_SCHEMA))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(output.getParent(),
-        "." + output.getName() + ".staging-" + UUID.randomUUID());
-    long tokenized;
-    long rejected;
-    try (JobProgress progress = JobProgress.start(spark, "tokenize", inputs, counters.images(), counters.rejects(),
-        config.progressSeconds(), console)) {
-      spark.sparkContext().setJobDescription("fsq tokenize: encode and write tokens");
-      Dataset<Row> tokens = results.filter(results.col("error").isNull());
-      tokens.select(tokens.col(TokenTable.ID), TokenTable.tokensWithManifest(tokens, manifest),
-              tokens.col(TokenTable.GRID_H), tokens.col(TokenTable.GRID_W), tokens.col(TokenTable.HEIGHT),
-              tokens.col(TokenTable.WIDTH))
-          .write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
-      spark.sparkContext().setJobDescription("fsq tokenize: write rejects");
-      Dataset<Row> rejects = results.filter(results.col("error").isNotNull());
-      rejects.select("id", "source", "stage", "error").coalesce(1)
-          .write().mode(SaveMode.ErrorIfExists)
-          .parquet(new org.apache.hadoop.fs.Path(staging, TokenTable.REJECTS_DIR).toString());
-      tokenized = tokens.count();
-      rejected = rejects.count();
-      progress.finish(tokenized, rejected);
-    } catch (RuntimeException e) {
-      deleteQuietly(hadoop, staging);
-      throw e;
+        spark.sparkContext().longAccumulator("fsq.modelLoads"), jvms, gpus);
+    int decodeThreads = config.decodeThreads() > 0 ? config.decodeThreads()
+        : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+    TokenizeShards.Settings settings = new TokenizeShards.Settings(plan.listing().root(), output.toString(),
+        config.batchSize(), config.maxPixels(), decodeThreads, config.device(),
+        new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
+        TokenTable.footer(manifest, passthrough));
+    TokenizeShards function = new TokenizeShards(shipped, new HadoopConfiguration(hadoop), manifest, settings, counters);
+    long expected = plan.listing().format() == InputFormat.FOLDER
+        ? todo.stream().mapToLong(s -> s.files().size()).sum() : -1;
+    spark.sparkContext().setJobDescription("fsq tokenize: " + todo.size() + " shards of " + config.input());
+    try (JobProgress progress = JobProgress.start(spark, "tokenize", expected, todo.size(), counters.images(),
+        counters.rejects(), config.progressSeconds(), console)) {
+      List<ShardResult> results = jsc.parallelize(todo, todo.size()).mapPartitions(function).collect();
+      progress.finish(results.stream().mapToLong(ShardResult::tokenized).sum(),
+          results.stream().mapToLong(ShardResult::rejected).sum());
     } finally {
-      results.unpersist();
       shipped.destroy();
     }
+    return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
+        new ArrayList<>(new java.util.TreeSet<>(gpus.value())));
+  }
 
-    double seconds = (System.nanoTime() - start) / 1e9;
-    TokenizeResult result = new TokenizeResult(output.toString(), inputs, tokenized, rejected,
-        tokenized * manifest.tokensPerImage(), seconds, counters.modelLoads().value(),
-        new HashSet<>(jvms.value()).size(), jvms.value().size());
-    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(staging, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
-    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(staging, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
-    publish(hadoop, staging, output);
-    return result;
+  /** Creates the output, or checks that an existing one was started by this same command. */
+  private void prepareOutput(Configuration hadoop, org.apache.hadoop.fs.Path output, RunSpec run) {
+    try {
+      FileSystem fs = output.getFileSystem(hadoop);
+      org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(output, TokenTable.RUN_FILE);
+      if (fs.exists(output) && config.overwrite()) {
+        fs.delete(output, true);
+      }
+      if (fs.exists(output)) {
+        if (fs.exists(runFile)) {
+          List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
+          if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("Output " + output + " holds a tokenize run of other inputs or "
+                + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
+          }
+          return;
+        }
+        FileStatus[] children = fs.listStatus(output);
+        if (children.length > 0) {
+          throw new IllegalArgumentException("Output " + output + " already exists and is not a tokenize output; "
+              + "choose a new --output or pass --overwrite to replace it");
+        }
+      }
+      fs.mkdirs(output);
+      TokenTable.writeText(hadoop, runFile, run.toJson());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot prepare output " + output, e);
+    }
+  }
+
+  private static Set<String> committedShards(Configuration hadoop, org.apache.hadoop.fs.Path output) {
+    Set<String> names = new HashSet<>();
+    try {
+      for (FileStatus file : output.getFileSystem(hadoop).listStatus(output)) {
+        String name = file.getPath().getName();
+        if (file.isFile() && name.startsWith("part-") && name.endsWith(".parquet")) {
+          names.add(name.substring(0, name.length() - ".parquet".length()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + output, e);
+    }
+    return names;
+  }
+
+  /** Rows of every committed token and rejects file, read from the Parquet footers. */
+  private static long[] countRows(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan) {
+    long tokens = 0;
+    long rejects = 0;
+    try {
+      FileSystem fs = output.getFileSystem(hadoop);
+      for (Shard shard : plan.shards()) {
+        org.apache.hadoop.fs.Path tokenFile = ShardOutput.committedTokens(output, shard);
+        if (!fs.exists(tokenFile)) {
+          throw new IllegalStateException("Shard " + shard.name() + " was not committed; run the same command again"
+              + " to finish it");
+        }
+        tokens += TokenTable.rowCount(hadoop, tokenFile);
+        org.apache.hadoop.fs.Path rejectFile = ShardOutput.committedRejects(output, shard);
+        if (fs.exists(rejectFile)) {
+          rejects += TokenTable.rowCount(hadoop, rejectFile);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot count the rows of " + output, e);
+    }
+    return new long[] {tokens, rejects};
+  }
+
+  private ModelPackage loadModelPackage() {
+    if ("default".equals(config.model())) {
+      return ModelPackage.bundledDefault();
+    }
+    return ModelPackage.of(ModelFolder.open(Path.of(config.model())));
+  }
+
+  private static String describe(InputFormat format) {
+    return switch (format) {
+      case FOLDER -> "image files";
+      case PARQUET -> "Parquet files";
+      case WDS -> "WebDataset tars";
+    };
   }
 
   private static org.apache.hadoop.fs.Path qualified(Configuration hadoop, String location) {
@@ -145,40 +222,9 @@ public final class TokenizeJob {
     }
   }
 
-  private void checkOutputIsFree(Configuration hadoop, org.apache.hadoop.fs.Path output) {
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      if (fs.exists(output) && !config.overwrite()) {
-        throw new IllegalArgumentException("Output " + output + " already exists; choose a new --output or pass"
-            + " --overwrite to replace it");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot check output " + output, e);
-    }
-  }
-
-  private ModelPackage loadModelPackage() {
-    if ("default".equals(config.model())) {
-      return ModelPackage.bundledDefault();
-    }
-    return ModelPackage.of(ModelFolder.open(Path.of(config.model())));
-  }
-
-  private void publish(Configuration hadoop, org.apache.hadoop.fs.Path staging, org.apache.hadoop.fs.Path output) {
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      if (fs.exists(output)) {
-        if (!config.overwrite()) {
-          throw new IllegalStateException("Output " + output + " appeared while the job ran; the finished table is "
-              + "left at " + staging);
-        }
-        fs.delete(output, true);
-      }
-      if (!fs.rename(staging, output)) {
-        throw new IOException("rename " + staging + " -> " + output + " returned false");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot move the finished table into " + output, e);
+  private static String readText(FileSystem fs, org.apache.hadoop.fs.Path file) throws IOException {
+    try (FSDataInputStream in = fs.open(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -186,7 +232,7 @@ public final class TokenizeJob {
     try {
       path.getFileSystem(hadoop).delete(path, true);
     } catch (IOException e) {
-      // The staging folder is hidden and uniquely named; leaving it behind never corrupts an output.
+      // _temporary is skipped by every reader; a leftover wastes space, nothing more.
     }
   }
 }

@@ -1,11 +1,15 @@
 package org.fsqspark.jobs;
 
+import java.util.List;
+
 /**
- * What a tokenize run did.
+ * What a tokenize run did; counts cover the whole table, including shards committed by earlier runs.
  *
- * @param modelLoads models loaded by executor JVMs during the run (one per JVM and device is the design)
- * @param executorJvms distinct JVMs that ran tokenize tasks
- * @param tasks tasks that ran (partitions, plus retries)
+ * @param shardsSkipped shards an earlier run of the same command had already committed
+ * @param modelLoads models loaded by executor JVMs during this run (one per JVM and device is the design)
+ * @param executorJvms distinct JVMs that ran tokenize tasks in this run
+ * @param tasks tasks that ran in this run (retries included)
+ * @param gpus GPU addresses Spark assigned to this run's tasks
  */
 public record TokenizeResult(
     String output,
@@ -14,11 +18,14 @@ public record TokenizeResult(
     long rejected,
     long tokens,
     double seconds,
+    int shards,
+    int shardsSkipped,
     long modelLoads,
     int executorJvms,
-    long tasks) {
+    long tasks,
+    List<String> gpus) {
 
-  public double imagesPerSecond() {
-    return seconds > 0 ? (tokenized + rejected) / seconds : 0;
+  public TokenizeResult {
+    gpus = List.copyOf(gpus);
   }
 }

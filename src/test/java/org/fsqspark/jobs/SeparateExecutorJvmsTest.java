@@ -7,8 +7,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
-import org.fsqspark.image.ImageDecoder;
-import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,11 +48,12 @@ class SeparateExecutorJvmsTest {
     Path input = work.resolve("images");
     TestImages.samples(input, 200);
     int driverLoadsBefore = JvmModelCache.loadsInThisJvm();
-    TokenizeConfig config = new TokenizeConfig(input.toString(), work.resolve("tokens").toString(), "default", 8,
-        ImageDecoder.DEFAULT_MAX_PIXELS, DeviceRequest.parse("auto", false), false, 0, 12);
+    TokenizeConfig config = TokenizeConfig.of(input.toString(), work.resolve("tokens").toString(), "default")
+        .withBatchSize(8).withFilesPerShard(17);
     TokenizeResult result = new TokenizeJob(spark, config, new PrintWriter(new StringWriter())).run();
 
     assertThat(result.tokenized()).isEqualTo(200);
+    assertThat(result.shards()).isEqualTo(12);
     assertThat(result.tasks()).as("tasks that ran").isGreaterThanOrEqualTo(12);
     assertThat(result.executorJvms()).as("distinct executor JVMs").isEqualTo(2);
     assertThat(result.modelLoads()).as("model loads across the cluster").isEqualTo(result.executorJvms());

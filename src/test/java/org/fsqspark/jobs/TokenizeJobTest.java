@@ -104,9 +104,13 @@ class TokenizeJobTest {
     assertThat(Files.readString(output.resolve(TokenTable.MANIFEST_FILE))).isEqualTo(manifest.toJson() + "\n");
     assertThat(TokenTable.readManifest(spark, output.toString(), tokens)).isEqualTo(manifest);
     assertThat(tokens.schema().apply("tokens").metadata().getString(TokenTable.MANIFEST_KEY)).isEqualTo(manifest.toJson());
-    assertThat(Files.readString(output.resolve(TokenTable.JOB_FILE))).contains("\"tokenized\": " + (SAMPLES + 1));
-    try (Stream<Path> files = Files.list(work)) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.contains("staging"));
+    assertThat(Files.readString(output.resolve(TokenTable.JOB_FILE))).contains("\"tokenized\": " + (SAMPLES + 1))
+        .contains("\"complete\": true");
+    try (Stream<Path> files = Files.list(output)) {
+      assertThat(files.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".")))
+          .containsExactlyInAnyOrder("part-00000.parquet",
+          "part-00001.parquet", "part-00002.parquet", "part-00003.parquet", "_rejects", "_tokenizer.json",
+          "_job.json", "_run.json");
     }
   }
 
@@ -157,16 +161,23 @@ class TokenizeJobTest {
   }
 
   @Test
-  void anExistingOutputIsRefusedUnlessOverwriting() throws Exception {
-    assertThatThrownBy(() -> new TokenizeJob(spark, config(output, false), new PrintWriter(new StringWriter())).run())
+  void anOutputOfSomethingElseIsRefusedUnlessOverwriting() throws Exception {
+    Path other = Files.createDirectories(work.resolve("other"));
+    Files.writeString(other.resolve("keep.txt"), "not ours");
+    assertThatThrownBy(() -> new TokenizeJob(spark, config(other, false), new PrintWriter(new StringWriter())).run())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("already exists").hasMessageContaining("--overwrite");
+        .hasMessageContaining("already exists and is not a tokenize output").hasMessageContaining("--overwrite");
+    assertThatThrownBy(() -> new TokenizeJob(spark, config(output, false).withBatchSize(16).withFilesPerShard(7),
+        new PrintWriter(new StringWriter())).run())
+        .hasMessageContaining("holds a tokenize run of other inputs or settings")
+        .hasMessageContaining("files_per_shard was 40, now 7");
     Path copy = work.resolve("overwritten");
     Files.createDirectories(copy);
     Files.writeString(copy.resolve("stale.txt"), "old");
     TokenizeResult again = new TokenizeJob(spark, config(copy, true), new PrintWriter(new StringWriter())).run();
     assertThat(again.tokenized()).isEqualTo(result.tokenized());
     assertThat(copy.resolve("stale.txt")).doesNotExist();
+    assertThat(again.shardsSkipped()).isZero();
     assertThat(spark.read().parquet(copy.toString()).count()).isEqualTo(SAMPLES + 1);
   }
 
@@ -177,7 +188,7 @@ class TokenizeJobTest {
     Path empty = Files.createDirectories(work.resolve("empty"));
     Files.writeString(empty.resolve("a.txt"), "x", StandardCharsets.UTF_8);
     assertThatThrownBy(() -> new TokenizeJob(spark, configFor(empty, work.resolve("o2")),
-        new PrintWriter(new StringWriter())).run()).hasMessageContaining("No PNG or JPEG files");
+        new PrintWriter(new StringWriter())).run()).hasMessageContaining("No images");
     assertThat(work.resolve("o1")).doesNotExist();
     assertThat(work.resolve("o2")).doesNotExist();
   }
@@ -207,12 +218,11 @@ class TokenizeJobTest {
   }
 
   private static TokenizeConfig config(Path out, boolean overwrite) {
-    return new TokenizeConfig(input.toString(), out.toString(), "default", 16, ImageDecoder.DEFAULT_MAX_PIXELS,
-        DeviceRequest.parse("cpu", false), overwrite, 0, 0);
+    return configFor(input, out).withOverwrite(overwrite);
   }
 
   private static TokenizeConfig configFor(Path in, Path out) {
-    return new TokenizeConfig(in.toString(), out.toString(), "default", 16, ImageDecoder.DEFAULT_MAX_PIXELS,
-        DeviceRequest.parse("cpu", false), false, 0, 0);
+    return TokenizeConfig.of(in.toString(), out.toString(), "default").withBatchSize(16)
+        .withDevice(DeviceRequest.parse("cpu", false)).withFilesPerShard(40);
   }
 }

@@ -1,0 +1,71 @@
+package org.fsqspark.io;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.Path;
+
+/** Image files of a folder shard; bytes are read when a decode thread asks for them. */
+final class FolderShardReader implements ShardReader {
+  private final Iterator<InputListing.Entry> files;
+  private final String root;
+  private final Configuration conf;
+  private final ReadOptions options;
+
+  FolderShardReader(Shard shard, String root, Configuration conf, ReadOptions options) {
+    this.files = shard.files().iterator();
+    this.root = decoded(root.endsWith("/") ? root : root + "/");
+    this.conf = conf;
+    this.options = options;
+  }
+
+  @Override
+  public boolean hasNext() {
+    return files.hasNext();
+  }
+
+  @Override
+  public InputRecord next() {
+    if (!files.hasNext()) {
+      throw new NoSuchElementException();
+    }
+    InputListing.Entry file = files.next();
+    return new InputRecord(idOf(file.path()), file.path(), () -> read(file), new Object[0]);
+  }
+
+  private byte[] read(InputListing.Entry file) throws InputRecord.UnreadableInputException {
+    if (file.length() > options.maxImageBytes()) {
+      throw new InputRecord.UnreadableInputException("file of " + file.length() + " bytes is larger than the "
+          + options.maxImageBytes() + " bytes an encoded image may have");
+    }
+    Path path = new Path(file.path());
+    try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+      byte[] bytes = new byte[(int) file.length()];
+      in.readFully(0, bytes);
+      return bytes;
+    } catch (IOException e) {
+      throw new InputRecord.UnreadableInputException("cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
+  /** The path relative to the input root: stable when the same data is read from another mount or bucket. */
+  private String idOf(String path) {
+    String decodedPath = decoded(path);
+    if (decodedPath.startsWith(root)) {
+      return decodedPath.substring(root.length());
+    }
+    return new Path(path).getName();
+  }
+
+  private static String decoded(String uri) {
+    try {
+      URI parsed = new URI(uri);
+      return parsed.getScheme() == null ? uri : parsed.getScheme() + ":" + parsed.getPath();
+    } catch (Exception e) {
+      return uri;
+    }
+  }
+}

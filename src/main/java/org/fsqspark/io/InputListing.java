@@ -1,0 +1,162 @@
+package org.fsqspark.io;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * Finds the input files under a folder, a file or a glob on any Hadoop file system (local, hdfs://, s3a://),
+ * recursively and in a stable order, and tells which {@link InputFormat} they are. Zero-byte files are kept:
+ * they are bad inputs to report, not to skip silently. Names starting with '.' or '_' are metadata by
+ * Hadoop convention and are skipped.
+ */
+public final class InputListing {
+  /** Extensions read as image files (case-insensitive). */
+  public static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff");
+
+  /** One listed file. */
+  public record Entry(String path, long length) implements Serializable {}
+
+  /** The files of one input and the format they share; {@code root} is the folder ids are relative to. */
+  public record Result(InputFormat format, String root, List<Entry> files) {}
+
+  private InputListing() {}
+
+  /** Lists {@code input}; {@code requested} is null for auto-detection. */
+  public static Result list(Configuration conf, String input, InputFormat requested) {
+    Path path = new Path(input);
+    try {
+      FileSystem fs = path.getFileSystem(conf);
+      Map<InputFormat, List<Entry>> found = new EnumMap<>(InputFormat.class);
+      String root;
+      if (isGlob(input)) {
+        FileStatus[] matches = fs.globStatus(path);
+        if (matches == null || matches.length == 0) {
+          throw new IllegalArgumentException("Input " + input + " matches no files");
+        }
+        root = fs.makeQualified(globParent(path)).toString();
+        for (FileStatus match : matches) {
+          collect(fs, match, found);
+        }
+      } else {
+        if (!fs.exists(path)) {
+          throw new IllegalArgumentException("Input " + input + " does not exist; pass a folder of images, Parquet "
+              + "files or WebDataset tars (local path, hdfs:// or s3a://)");
+        }
+        FileStatus status = fs.getFileStatus(path);
+        root = fs.makeQualified(status.isFile() ? path.getParent() : path).toString();
+        collect(fs, status, found);
+      }
+      InputFormat format = chooseFormat(input, requested, found);
+      List<Entry> files = new ArrayList<>(found.getOrDefault(format, List.of()));
+      files.sort(java.util.Comparator.comparing(Entry::path));
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("No " + describe(format) + " under " + input
+            + (requested == null ? "" : " (--format " + requested.cliName() + ")"));
+      }
+      return new Result(format, root, List.copyOf(files));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list input " + input + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Which format a file name belongs to, or null when it is none of them. */
+  static InputFormat formatOf(String name) {
+    int dot = name.lastIndexOf('.');
+    if (dot <= 0) {
+      return null;
+    }
+    String extension = name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    if (IMAGE_EXTENSIONS.contains(extension)) {
+      return InputFormat.FOLDER;
+    }
+    return switch (extension) {
+      case "parquet" -> InputFormat.PARQUET;
+      case "tar" -> InputFormat.WDS;
+      default -> null;
+    };
+  }
+
+  private static void collect(FileSystem fs, FileStatus start, Map<InputFormat, List<Entry>> found)
+      throws IOException {
+    if (start.isFile()) {
+      add(found, start.getPath(), start.getLen());
+      return;
+    }
+    String base = start.getPath().toUri().getPath();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(start.getPath(), true);
+    while (files.hasNext()) {
+      LocatedFileStatus file = files.next();
+      String relative = file.getPath().toUri().getPath().substring(Math.min(base.length(),
+          file.getPath().toUri().getPath().length()));
+      if (file.isFile() && !isHidden(relative)) {
+        add(found, file.getPath(), file.getLen());
+      }
+    }
+  }
+
+  private static void add(Map<InputFormat, List<Entry>> found, Path path, long length) {
+    InputFormat format = formatOf(path.getName());
+    if (format != null) {
+      found.computeIfAbsent(format, f -> new ArrayList<>()).add(new Entry(path.toString(), length));
+    }
+  }
+
+  private static InputFormat chooseFormat(String input, InputFormat requested, Map<InputFormat, List<Entry>> found) {
+    if (requested != null) {
+      return requested;
+    }
+    if (found.isEmpty()) {
+      throw new IllegalArgumentException("No images (" + String.join(", ", new java.util.TreeSet<>(IMAGE_EXTENSIONS))
+          + "), Parquet files or .tar shards under " + input);
+    }
+    if (found.size() > 1) {
+      throw new IllegalArgumentException("Input " + input + " holds " + found.entrySet().stream()
+          .map(e -> e.getValue().size() + " " + describe(e.getKey())).collect(Collectors.joining(" and "))
+          + "; pass --format folder, parquet or wds to say which to read");
+    }
+    return found.keySet().iterator().next();
+  }
+
+  private static String describe(InputFormat format) {
+    return switch (format) {
+      case FOLDER -> "image files";
+      case PARQUET -> "Parquet files";
+      case WDS -> "WebDataset .tar shards";
+    };
+  }
+
+  private static boolean isHidden(String relative) {
+    for (String part : relative.split("/")) {
+      if (part.startsWith(".") || part.startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isGlob(String input) {
+    return input.contains("*") || input.contains("?") || input.contains("[") || input.contains("{");
+  }
+
+  private static Path globParent(Path path) {
+    Path current = path;
+    while (current != null && isGlob(current.toString())) {
+      current = current.getParent();
+    }
+    return current == null ? new Path("/") : current;
+  }
+}

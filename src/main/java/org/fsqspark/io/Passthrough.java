@@ -1,0 +1,142 @@
+package org.fsqspark.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Resolves, on the driver and before any work starts, which input columns are copied into the token table
+ * and with which types, and checks that the image and id columns exist.
+ */
+public final class Passthrough {
+  /** WebDataset entries that can be passed through, with their column types. */
+  public static final List<Column> WDS_COLUMNS = List.of(
+      Column.optional("cls", ColumnType.LONG), Column.optional("txt", ColumnType.STRING),
+      Column.optional("json", ColumnType.STRING));
+
+  private static final int WDS_PEEK_ENTRIES = 200;
+
+  private Passthrough() {}
+
+  /** The passthrough columns for this input; {@code keep} is null when the user chose none. */
+  public static List<Column> resolve(Configuration conf, ShardPlan plan, List<String> keep, String imageColumn,
+      String idColumn) {
+    List<Column> columns = switch (plan.listing().format()) {
+      case FOLDER -> {
+        if (keep != null && !keep.isEmpty()) {
+          throw new IllegalArgumentException("--keep needs Parquet or WebDataset input; image folders have no columns");
+        }
+        yield List.of();
+      }
+      case PARQUET -> parquetColumns(conf, plan.shards().get(0).files().get(0).path(), keep, imageColumn, idColumn);
+      case WDS -> wdsColumns(conf, plan.shards().get(0).files().get(0).path(), keep);
+    };
+    for (Column column : columns) {
+      if (TokenTable.SCHEMA.getFieldIndex(column.name()).isDefined()) {
+        throw new IllegalArgumentException("--keep " + column.name() + " clashes with the token table's own column '"
+            + column.name() + "'");
+      }
+    }
+    return columns;
+  }
+
+  private static List<Column> parquetColumns(Configuration conf, String file, List<String> keep, String imageColumn,
+      String idColumn) {
+    MessageType schema;
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+      schema = reader.getFooter().getFileMetaData().getSchema();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the schema of " + file + ": " + e.getMessage(), e);
+    }
+    List<String> names = schema.getFields().stream().map(Type::getName).toList();
+    if (!schema.containsField(imageColumn)) {
+      throw new IllegalArgumentException("Parquet input " + file + " has no image column '" + imageColumn
+          + "'; its columns are " + names + "; pass --image-column NAME");
+    }
+    if (idColumn != null && !schema.containsField(idColumn)) {
+      throw new IllegalArgumentException("--id-column " + idColumn + " is not a column of " + file + " " + names);
+    }
+    List<Column> columns = new ArrayList<>();
+    for (String name : keep == null ? List.<String>of() : keep) {
+      if (!schema.containsField(name)) {
+        throw new IllegalArgumentException("--keep " + name + " is not a column of " + file + " " + names);
+      }
+      Type type = schema.getType(name);
+      if (!type.isPrimitive() || type.isRepetition(Type.Repetition.REPEATED)) {
+        throw new IllegalArgumentException("--keep " + name + " is a nested or repeated column (" + type
+            + "); only primitive columns (numbers, strings, booleans, binary) can be passed through");
+      }
+      columns.add(Column.optional(name, typeOf(type.asPrimitiveType(), name)));
+    }
+    return columns;
+  }
+
+  private static ColumnType typeOf(PrimitiveType type, String name) {
+    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+    return switch (type.getPrimitiveTypeName()) {
+      case INT32 -> {
+        if (logical != null && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
+          throw unsupported(name, type);
+        }
+        yield ColumnType.INT;
+      }
+      case INT64 -> {
+        if (logical != null && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation)) {
+          throw unsupported(name, type);
+        }
+        yield ColumnType.LONG;
+      }
+      case FLOAT -> ColumnType.FLOAT;
+      case DOUBLE -> ColumnType.DOUBLE;
+      case BOOLEAN -> ColumnType.BOOLEAN;
+      case BINARY -> logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+          || logical instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation
+          || logical instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation ? ColumnType.STRING : ColumnType.BINARY;
+      default -> throw unsupported(name, type);
+    };
+  }
+
+  private static IllegalArgumentException unsupported(String name, PrimitiveType type) {
+    return new IllegalArgumentException("--keep " + name + " has type " + type + ", which is not passed through yet;"
+        + " supported: int32, int64, float, double, boolean, string, binary");
+  }
+
+  private static List<Column> wdsColumns(Configuration conf, String tarFile, List<String> keep) {
+    if (keep != null) {
+      List<Column> columns = new ArrayList<>();
+      for (String name : keep) {
+        Column column = WDS_COLUMNS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
+            new IllegalArgumentException("--keep " + name + " is not a WebDataset passthrough entry; supported: cls, "
+                + "txt, json"));
+        columns.add(column);
+      }
+      return columns;
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    Path path = new Path(tarFile);
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(path.getFileSystem(conf).open(path))) {
+      TarArchiveEntry entry;
+      int read = 0;
+      while ((entry = tar.getNextEntry()) != null && read++ < WDS_PEEK_ENTRIES) {
+        seen.add(TarShardReader.extensionOf(entry.getName()));
+      }
+    } catch (IOException e) {
+      // An unreadable first tar becomes that shard's reject; passthrough then defaults to none.
+      return List.of();
+    }
+    return WDS_COLUMNS.stream().filter(c -> seen.contains(c.name())).toList();
+  }
+}

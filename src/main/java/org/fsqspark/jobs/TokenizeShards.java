@@ -1,0 +1,220 @@
+package org.fsqspark.jobs;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.fsqspark.image.DecodedImage;
+import org.fsqspark.image.ImageDecoder;
+import org.fsqspark.image.ImageRejectedException;
+import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.Column;
+import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.InputRecord;
+import org.fsqspark.io.ReadOptions;
+import org.fsqspark.io.Shard;
+import org.fsqspark.io.ShardOutput;
+import org.fsqspark.io.ShardReader;
+import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelPackage;
+import org.fsqspark.model.PixelBatch;
+import org.fsqspark.model.TokenBatch;
+import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.model.TokenizerModel;
+
+/**
+ * Executor side of tokenize, one shard per call: read its records, decode and preprocess them on a few
+ * threads ahead of the encoder, encode in batches with this task's predictor on the JVM's shared model,
+ * write token and reject rows into the shard's files, and commit them together.
+ */
+final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResult> {
+  private static final long serialVersionUID = 1L;
+
+  /** Accumulators the driver reads for progress and the run summary. */
+  record Counters(LongAccumulator images, LongAccumulator rejects, LongAccumulator modelLoads,
+      CollectionAccumulator<String> jvms, CollectionAccumulator<String> gpus) implements java.io.Serializable {}
+
+  /** Settings every task needs. */
+  record Settings(String root, String output, int batchSize, long maxPixels, int decodeThreads,
+      DeviceRequest device, ReadOptions read, Map<String, String> footer) implements java.io.Serializable {}
+
+  private final Broadcast<ModelPackage> model;
+  private final HadoopConfiguration hadoop;
+  private final TokenizerManifest manifest;
+  private final Settings settings;
+  private final Counters counters;
+
+  TokenizeShards(Broadcast<ModelPackage> model, HadoopConfiguration hadoop, TokenizerManifest manifest,
+      Settings settings, Counters counters) {
+    this.model = model;
+    this.hadoop = hadoop;
+    this.manifest = manifest;
+    this.settings = settings;
+    this.counters = counters;
+  }
+
+  @Override
+  public Iterator<ShardResult> call(Iterator<Shard> shards) throws Exception {
+    TaskContext task = TaskContext.get();
+    int cpus = task == null ? 1 : task.cpus();
+    JvmModelCache.limitEngineThreads(cpus);
+    counters.jvms().add(ManagementFactory.getRuntimeMXBean().getName());
+    String gpu = assignedGpu(task);
+    if (gpu != null) {
+      counters.gpus().add(gpu);
+    }
+    TokenizerModel encoder = JvmModelCache.obtain(model.value(), settings.device().resolve(gpu),
+        () -> counters.modelLoads().add(1));
+    List<ShardResult> results = new ArrayList<>();
+    try (Predictor<PixelBatch, TokenBatch> predictor = encoder.newPredictor()) {
+      long attempt = task == null ? 0 : task.taskAttemptId();
+      while (shards.hasNext()) {
+        results.add(tokenize(shards.next(), predictor, attempt, encoder.device().toString()));
+      }
+    }
+    return results.iterator();
+  }
+
+  /** The GPU address Spark reserved for this task, or null when it reserved none. */
+  static String assignedGpu(TaskContext task) {
+    if (task == null) {
+      return null;
+    }
+    ResourceInformation gpus = task.resourcesJMap().get("gpu");
+    return gpus == null || gpus.addresses().length == 0 ? null : gpus.addresses()[0];
+  }
+
+  private ShardResult tokenize(Shard shard, Predictor<PixelBatch, TokenBatch> predictor, long attempt, String device)
+      throws IOException {
+    long start = System.nanoTime();
+    Configuration conf = hadoop.get();
+    List<Column> passthrough = settings.read().passthrough();
+    try (ShardOutput output = new ShardOutput(conf, settings.output(), shard, attempt, passthrough, settings.footer());
+        ShardReader reader = ShardReader.open(shard, settings.root(), conf, settings.read());
+        DecodeAhead<InputRecord, Prepared> prepared = new DecodeAhead<>(reader, this::prepare,
+            settings.decodeThreads(), Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
+      Batch batch = new Batch();
+      while (prepared.hasNext()) {
+        Prepared image = prepared.next();
+        if (image.rejectStage() != null) {
+          output.addReject(image.record().id(), image.record().source(), image.rejectStage(), image.error());
+          counters.rejects().add(1);
+          continue;
+        }
+        batch.add(image);
+        if (batch.size() == settings.batchSize()) {
+          encode(batch, predictor, output);
+        }
+      }
+      if (batch.size() > 0) {
+        encode(batch, predictor, output);
+      }
+      boolean committed = output.commit();
+      return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
+          (System.nanoTime() - start) / 1e9, device);
+    }
+  }
+
+  /** Decode-thread work: read, decode and preprocess one record into its own pixel buffer. */
+  private Prepared prepare(InputRecord record) {
+    ImageDecoder decoder = new ImageDecoder(settings.maxPixels());
+    Preprocessor preprocessor = preprocessor();
+    try {
+      byte[] bytes = record.bytes().read();
+      DecodedImage image = decoder.decode(bytes, record.source());
+      float[] pixels = new float[preprocessor.valuesPerImage()];
+      preprocessor.write(image, pixels, 0);
+      return new Prepared(record, pixels, image.height(), image.width(), null, null);
+    } catch (InputRecord.UnreadableInputException e) {
+      return new Prepared(record, null, 0, 0, "read", e.getMessage());
+    } catch (ImageRejectedException e) {
+      return new Prepared(record, null, 0, 0, e.stage(), e.getMessage());
+    } catch (RuntimeException e) {
+      return new Prepared(record, null, 0, 0, "preprocess", String.valueOf(e.getMessage()));
+    }
+  }
+
+  private Preprocessor preprocessor() {
+    return new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(), manifest.resize(),
+        manifest.pixelMin(), manifest.pixelMax());
+  }
+
+  private void encode(Batch batch, Predictor<PixelBatch, TokenBatch> predictor, ShardOutput output)
+      throws IOException {
+    try {
+      write(batch.images, predictor.predict(batch.pixels(manifest)), output);
+    } catch (TranslateException | RuntimeException batchFailure) {
+      // Find the image(s) responsible instead of losing the whole batch.
+      for (Prepared one : batch.images) {
+        try {
+          write(List.of(one), predictor.predict(Batch.of(one).pixels(manifest)), output);
+        } catch (TranslateException | RuntimeException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          output.addReject(one.record().id(), one.record().source(), "encode", String.valueOf(cause.getMessage()));
+          counters.rejects().add(1);
+        }
+      }
+    }
+    batch.clear();
+  }
+
+  private void write(List<Prepared> images, TokenBatch tokens, ShardOutput output) throws IOException {
+    for (int i = 0; i < images.size(); i++) {
+      Prepared image = images.get(i);
+      output.addTokens(image.record().id(), tokens.image(i), tokens.gridHeight(), tokens.gridWidth(),
+          image.height(), image.width(), image.record().passthrough());
+    }
+    counters.images().add(images.size());
+  }
+
+  /** A record after decode-thread work: pixels, or the stage and reason it was rejected. */
+  private record Prepared(InputRecord record, float[] pixels, int height, int width, String rejectStage,
+      String error) {}
+
+  /** Images waiting for the encoder, copied into one NCHW buffer when the batch runs. */
+  private static final class Batch {
+    private final List<Prepared> images = new ArrayList<>();
+    private float[] buffer;
+
+    static Batch of(Prepared image) {
+      Batch batch = new Batch();
+      batch.add(image);
+      return batch;
+    }
+
+    void add(Prepared image) {
+      images.add(image);
+    }
+
+    int size() {
+      return images.size();
+    }
+
+    void clear() {
+      images.clear();
+    }
+
+    PixelBatch pixels(TokenizerManifest manifest) {
+      int per = images.get(0).pixels().length;
+      if (buffer == null || buffer.length < per * images.size()) {
+        buffer = new float[per * images.size()];
+      }
+      for (int i = 0; i < images.size(); i++) {
+        System.arraycopy(images.get(i).pixels(), 0, buffer, i * per, per);
+      }
+      return new PixelBatch(buffer, images.size(), manifest.channels(), manifest.inputHeight(), manifest.inputWidth());
+    }
+  }
+}
