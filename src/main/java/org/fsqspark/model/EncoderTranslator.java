@@ -27,12 +27,8 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     NDArray pixels = ctx.getNDManager().create(
         java.nio.FloatBuffer.wrap(batch.pixels(), 0, batch.count() * batch.channels() * batch.height() * batch.width()),
         new Shape(batch.count(), batch.channels(), batch.height(), batch.width()));
-    DataType dtype = switch (manifest.inputDtype()) {
-      case "float16" -> DataType.FLOAT16;
-      case "bfloat16" -> DataType.BFLOAT16;
-      default -> DataType.FLOAT32;
-    };
-    return new NDList(dtype == DataType.FLOAT32 ? pixels : pixels.toType(dtype, false));
+    // bfloat16 inputs stay float32 here: TokenizerModel casts them inside libtorch (see there why).
+    return new NDList("float16".equals(manifest.inputDtype()) ? pixels.toType(DataType.FLOAT16, false) : pixels);
   }
 
   @Override

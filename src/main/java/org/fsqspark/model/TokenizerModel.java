@@ -6,20 +6,29 @@ import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
+import ai.djl.Model;
+import ai.djl.nn.SequentialBlock;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
 
 /**
  * A loaded encoder and its manifest: the one model interface every format goes through. Thread-safe to
  * share; each thread takes its own {@link Predictor} from {@link #newPredictor()} and closes it.
  */
 public final class TokenizerModel implements AutoCloseable {
+  private static final String BFLOAT16_CAST = "/org/fsqspark/model/to_bfloat16.pt";
+
   private final TokenizerManifest manifest;
   private final ZooModel<PixelBatch, TokenBatch> model;
+  private final Model inputCast;
   private final Device device;
 
-  private TokenizerModel(TokenizerManifest manifest, ZooModel<PixelBatch, TokenBatch> model, Device device) {
+  private TokenizerModel(TokenizerManifest manifest, ZooModel<PixelBatch, TokenBatch> model, Model inputCast,
+      Device device) {
     this.manifest = manifest;
     this.model = model;
+    this.inputCast = inputCast;
     this.device = device;
   }
 
@@ -42,7 +51,13 @@ public final class TokenizerModel implements AutoCloseable {
       criteria.optModelPath(folder.weights()).optOption("mapLocation", "true");
     }
     try {
-      return new TokenizerModel(manifest, criteria.build().loadModel(), device);
+      ZooModel<PixelBatch, TokenBatch> loaded = criteria.build().loadModel();
+      Model cast = null;
+      if ("bfloat16".equals(manifest.inputDtype())) {
+        cast = loadBfloat16Cast(device);
+        loaded.setBlock(new SequentialBlock().add(cast.getBlock()).add(loaded.getBlock()));
+      }
+      return new TokenizerModel(manifest, loaded, cast, device);
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
       throw new IllegalStateException("Cannot load model " + folder + ": " + e.getMessage(), e);
     }
@@ -64,6 +79,25 @@ public final class TokenizerModel implements AutoCloseable {
   @Override
   public void close() {
     model.close();
+    if (inputCast != null) {
+      inputCast.close();
+    }
+  }
+
+  /**
+   * A one-line TorchScript module, {@code x.to(torch.bfloat16)}, run in front of encoders that want bfloat16
+   * input: DJL 0.36's PyTorch engine aborts the whole JVM when Java code creates or casts to a bfloat16
+   * tensor, while tensors that libtorch itself makes bfloat16 pass through fine.
+   */
+  private static Model loadBfloat16Cast(Device device) throws IOException, MalformedModelException {
+    Model cast = Model.newInstance("to_bfloat16", device, "PyTorch");
+    try (InputStream in = TokenizerModel.class.getResourceAsStream(BFLOAT16_CAST)) {
+      if (in == null) {
+        throw new IOException(BFLOAT16_CAST + " is missing from the classpath; rebuild with scripts/make-bfloat16-cast");
+      }
+      cast.load(in, Map.of("mapLocation", "true"));
+    }
+    return cast;
   }
 
   /** DJL names parameter files {@code prefix-0001.params}; the model name it wants is the prefix. */
