@@ -55,7 +55,8 @@ public final class SparkTestSupport {
   public static String executorClasspath() {
     Path project = Path.of(System.getProperty("fsq.test.project.dir", ".")).toAbsolutePath();
     try {
-      String dependencies = Files.readString(project.resolve("target/classpath.txt")).trim();
+      String dependencies = Files.readString(project.resolve("target/classpath.txt")).trim()
+          + java.io.File.pathSeparator + Files.readString(project.resolve("target/spark-classpath.txt")).trim();
       return project.resolve("target/classes") + java.io.File.pathSeparator + project.resolve("target/test-classes")
           + java.io.File.pathSeparator + dependencies;
     } catch (IOException e) {
