@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.io.InputFormat;
-import org.fsqspark.io.ShardPlan;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
@@ -78,9 +77,10 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Reject images whose header declares more pixels than this (default: 67108864).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
-  @Option(names = "--files-per-shard", paramLabel = "N",
-      description = "Image files per shard for folder input (default: 1000).")
-  int filesPerShard = ShardPlan.DEFAULT_FILES_PER_SHARD;
+  @Option(names = "--files-per-shard", defaultValue = "0", paramLabel = "N",
+      description = "Image files per shard for folder input; 0 = about 32 shards of 16..1000 files, from the"
+          + " file count alone (default: ${DEFAULT-VALUE}).")
+  int filesPerShard;
 
   @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",
       description = "Decode threads per task, running ahead of the encoder; 0 = spark.task.cpus (default: ${DEFAULT-VALUE}).")

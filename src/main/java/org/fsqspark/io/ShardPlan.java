@@ -13,12 +13,30 @@ import java.util.List;
  * re-run recognise the shards an earlier run already committed; {@link #digest()} detects a changed input.
  */
 public record ShardPlan(InputListing.Result listing, int filesPerShard, List<Shard> shards, String digest) {
-  /** Default run length of image files per shard. */
-  public static final int DEFAULT_FILES_PER_SHARD = 1000;
+  /** Largest default run of image files per shard. */
+  public static final int MAX_DEFAULT_FILES_PER_SHARD = 1000;
+  /** Smallest default run: below it a task costs more in scheduling and files than it saves. */
+  public static final int MIN_DEFAULT_FILES_PER_SHARD = 16;
+  /** Default shard count to aim for on small inputs, so even a few hundred images use every core. */
+  public static final int TARGET_SHARDS = 32;
 
+  /**
+   * The default files per shard for a folder of {@code files} images: about {@link #TARGET_SHARDS} shards,
+   * within 16..1000 files each. It depends on the input only (never on the cluster), so a re-run elsewhere
+   * still recognises the shards of an earlier run.
+   */
+  public static int defaultFilesPerShard(int files) {
+    int perShard = (files + TARGET_SHARDS - 1) / TARGET_SHARDS;
+    return Math.max(MIN_DEFAULT_FILES_PER_SHARD, Math.min(MAX_DEFAULT_FILES_PER_SHARD, perShard));
+  }
+
+  /** Cuts a listing into shards; {@code filesPerShard} 0 chooses {@link #defaultFilesPerShard}. */
   public static ShardPlan of(InputListing.Result listing, int filesPerShard) {
-    if (filesPerShard <= 0) {
-      throw new IllegalArgumentException("--files-per-shard must be positive, got " + filesPerShard);
+    if (filesPerShard < 0) {
+      throw new IllegalArgumentException("--files-per-shard must be positive (or 0 for automatic), got " + filesPerShard);
+    }
+    if (filesPerShard == 0) {
+      filesPerShard = defaultFilesPerShard(listing.files().size());
     }
     List<InputListing.Entry> files = listing.files();
     int step = listing.format() == InputFormat.FOLDER ? filesPerShard : 1;

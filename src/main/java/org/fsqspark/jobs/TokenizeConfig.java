@@ -14,7 +14,7 @@ import org.fsqspark.model.DeviceRequest;
  * @param keep passthrough columns to copy (null: none for Parquet, all present for WebDataset)
  * @param imageColumn the image column of Parquet input
  * @param idColumn the column holding ids in Parquet input, or null for {@code file#row}
- * @param filesPerShard image files per shard (the unit of work and of resume) for folder input
+ * @param filesPerShard image files per shard (the unit of work and of resume) for folder input; 0 = automatic
  * @param decodeThreads decode threads per task; 0 means {@code spark.task.cpus}
  * @param progressSeconds interval of progress lines; 0 turns them off
  */
@@ -54,8 +54,8 @@ public record TokenizeConfig(
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
     }
-    if (filesPerShard <= 0) {
-      throw new IllegalArgumentException("--files-per-shard must be positive, got " + filesPerShard);
+    if (filesPerShard < 0) {
+      throw new IllegalArgumentException("--files-per-shard must be >= 0 (0 = automatic), got " + filesPerShard);
     }
     if (decodeThreads < 0) {
       throw new IllegalArgumentException("--decode-threads must be >= 0 (0 = spark.task.cpus), got " + decodeThreads);
@@ -69,7 +69,7 @@ public record TokenizeConfig(
   public static TokenizeConfig of(String input, String output, String model) {
     return new TokenizeConfig(input, null, output, model, null, "image", null, 64,
         org.fsqspark.image.ImageDecoder.DEFAULT_MAX_PIXELS, DeviceRequest.parse("auto", false),
-        org.fsqspark.io.ShardPlan.DEFAULT_FILES_PER_SHARD, 0, false, 0);
+        0, 0, false, 0);
   }
 
   public TokenizeConfig withBatchSize(int size) {
