@@ -27,9 +27,11 @@ import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
 import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardPlan;
+import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
+import org.fsqspark.model.ModelSource;
 import org.fsqspark.model.TokenizerManifest;
 
 /**
@@ -54,7 +56,7 @@ public final class TokenizeJob {
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    ModelPackage modelPackage = loadModelPackage();
+    ModelSource modelPackage = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
     if (spark.sparkContext().isLocal()) {
       // Executors are this JVM: a GPU that cannot be used is known now, before any work starts.
@@ -99,9 +101,9 @@ public final class TokenizeJob {
   }
 
   private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
-      TokenizerManifest manifest, ModelPackage modelPackage, List<Column> passthrough) {
+      TokenizerManifest manifest, ModelSource modelPackage, List<Column> passthrough) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<ModelPackage> shipped = jsc.broadcast(modelPackage);
+    Broadcast<ModelSource> shipped = jsc.broadcast(modelPackage);
     CollectionAccumulator<String> jvms = spark.sparkContext().collectionAccumulator("fsq.jvms");
     CollectionAccumulator<String> gpus = spark.sparkContext().collectionAccumulator("fsq.gpus");
     TokenizeShards.Counters counters = new TokenizeShards.Counters(
@@ -198,11 +200,16 @@ public final class TokenizeJob {
     return new long[] {tokens, rejects};
   }
 
-  private ModelPackage loadModelPackage() {
+  /** The bundled default, a local folder (shipped in a broadcast), or a folder on shared storage. */
+  private ModelSource loadModel(Configuration hadoop) {
     if ("default".equals(config.model())) {
       return ModelPackage.bundledDefault();
     }
-    return ModelPackage.of(ModelFolder.open(Path.of(config.model())));
+    if (SharedModelFolder.isShared(config.model())) {
+      return SharedModelFolder.open(hadoop, config.model());
+    }
+    String local = config.model().startsWith("file:") ? java.net.URI.create(config.model()).getPath() : config.model();
+    return ModelPackage.of(ModelFolder.open(Path.of(local)));
   }
 
   private static String describe(InputFormat format) {

@@ -28,7 +28,7 @@ import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardReader;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
-import org.fsqspark.model.ModelPackage;
+import org.fsqspark.model.ModelSource;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
 import org.fsqspark.model.TokenizerManifest;
@@ -50,13 +50,13 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   record Settings(String root, String output, int batchSize, long maxPixels, int decodeThreads,
       DeviceRequest device, ReadOptions read, Map<String, String> footer) implements java.io.Serializable {}
 
-  private final Broadcast<ModelPackage> model;
+  private final Broadcast<ModelSource> model;
   private final HadoopConfiguration hadoop;
   private final TokenizerManifest manifest;
   private final Settings settings;
   private final Counters counters;
 
-  TokenizeShards(Broadcast<ModelPackage> model, HadoopConfiguration hadoop, TokenizerManifest manifest,
+  TokenizeShards(Broadcast<ModelSource> model, HadoopConfiguration hadoop, TokenizerManifest manifest,
       Settings settings, Counters counters) {
     this.model = model;
     this.hadoop = hadoop;

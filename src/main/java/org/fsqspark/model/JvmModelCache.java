@@ -26,12 +26,12 @@ public final class JvmModelCache {
   private JvmModelCache() {}
 
   /** The model for this package on this device, loading it if no thread of this JVM has yet. */
-  public static TokenizerModel obtain(ModelPackage modelPackage, Device device) {
+  public static TokenizerModel obtain(ModelSource modelPackage, Device device) {
     return obtain(modelPackage, device, () -> { });
   }
 
-  /** As {@link #obtain(ModelPackage, Device)}; {@code onLoad} runs only in the call that actually loads. */
-  public static TokenizerModel obtain(ModelPackage modelPackage, Device device, Runnable onLoad) {
+  /** As {@link #obtain(ModelSource, Device)}; {@code onLoad} runs only in the call that actually loads. */
+  public static TokenizerModel obtain(ModelSource modelPackage, Device device, Runnable onLoad) {
     String key = modelPackage.key() + "@" + device;
     TokenizerModel model = MODELS.get(key);
     if (model != null) {

@@ -2,7 +2,6 @@ package org.fsqspark.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +12,7 @@ import java.util.Map;
  * The bytes of a model folder, so the driver can ship a model to executors in a broadcast variable
  * (Spark 4 does not make {@code addFile} files visible inside Dataset operations on separate executors).
  */
-public final class ModelPackage implements Serializable {
+public final class ModelPackage implements ModelSource {
   private static final long serialVersionUID = 1L;
   private static final String DEFAULT_RESOURCE = "/org/fsqspark/model/default/";
 
@@ -50,12 +49,12 @@ public final class ModelPackage implements Serializable {
     return new ModelPackage("default-" + manifest.sha256(), files);
   }
 
-  /** Identifies the model; equal keys mean equal bytes, so a JVM loads each key once. */
+  @Override
   public String key() {
     return key;
   }
 
-  /** The {@code tokenizer.json} text of this package. */
+  @Override
   public String manifestJson() {
     return new String(files.get(TokenizerManifest.FILE_NAME), java.nio.charset.StandardCharsets.UTF_8);
   }
@@ -65,7 +64,7 @@ public final class ModelPackage implements Serializable {
     return files.values().stream().mapToLong(bytes -> bytes.length).sum();
   }
 
-  /** Writes the files into a new folder under {@code parent} and opens it (checksums included). */
+  @Override
   public ModelFolder materialize(Path parent) {
     try {
       Files.createDirectories(parent);

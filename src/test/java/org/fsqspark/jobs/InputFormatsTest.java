@@ -150,6 +150,27 @@ class InputFormatsTest {
   }
 
   @Test
+  void cosmosStyleTorchScriptEncoder() throws Exception {
+    Path model = org.fsqspark.model.TorchScriptModelTest.copyOfFixture(work);
+    Path input = Files.createDirectories(work.resolve("cosmos-input"));
+    Files.copy(org.fsqspark.model.TorchScriptModelTest.FIXTURE.resolve("sample.png"), input.resolve("sample.png"));
+    TestImages.colourJpeg(input.resolve("photo.jpg"), 100, 80);
+    Path output = work.resolve("cosmos-tokens");
+    TokenizeResult result = run(TokenizeConfig.of(input.toString(), output.toString(), model.toString()));
+    assertThat(result.tokenized()).isEqualTo(2);
+    Row row = spark.read().parquet(output.toString()).where("id = 'sample.png'").first();
+    assertThat(row.getInt(2)).isEqualTo(8);
+    assertThat(row.getInt(3)).isEqualTo(8);
+    com.google.gson.JsonArray expected = com.google.gson.JsonParser.parseString(Files.readString(
+        org.fsqspark.model.TorchScriptModelTest.FIXTURE.resolve("expected.json"))).getAsJsonObject()
+        .getAsJsonArray("indices");
+    List<Integer> tokens = row.getList(1);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(tokens.get(i)).isEqualTo(expected.get(i).getAsInt());
+    }
+  }
+
+  @Test
   void mixedInputsNeedAFormat() throws Exception {
     Path mixed = Files.createDirectories(work.resolve("mixed"));
     Files.write(mixed.resolve("a.png"), pngs.get(0));

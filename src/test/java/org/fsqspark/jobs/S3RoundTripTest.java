@@ -53,6 +53,21 @@ class S3RoundTripTest {
       assertThat(stats.report().images()).isEqualTo(40);
       assertThat(s3.client().headObject(b -> b.bucket("datasets").key("stats/stats.json")).contentLength()).isPositive();
       assertThat(console.toString()).doesNotContain(S3Server.SECRET_KEY);
+
+      // A model on shared storage: executors fetch it themselves instead of receiving it in a broadcast.
+      org.fsqspark.model.ModelFolder model = org.fsqspark.model.ModelPackage.bundledDefault()
+          .materialize(work.resolve("model"));
+      for (String file : List.of("tokenizer.json", model.manifest().weights())) {
+        s3.put("datasets", "models/default/" + file, Files.readAllBytes(model.directory().resolve(file)));
+      }
+      TokenizeConfig shared = TokenizeConfig.of("s3a://datasets/fashion", "s3a://datasets/tokens-shared-model",
+          "s3a://datasets/models/default").withFilesPerShard(15);
+      assertThat(new TokenizeJob(spark, shared, new PrintWriter(new StringWriter())).run().tokenized()).isEqualTo(40);
+      List<org.apache.spark.sql.Row> viaBroadcast = spark.read().parquet("s3a://datasets/tokens")
+          .select("id", "tokens").orderBy("id").collectAsList();
+      List<org.apache.spark.sql.Row> viaSharedStorage = spark.read().parquet("s3a://datasets/tokens-shared-model")
+          .select("id", "tokens").orderBy("id").collectAsList();
+      assertThat(viaSharedStorage).isEqualTo(viaBroadcast);
     }
   }
 }

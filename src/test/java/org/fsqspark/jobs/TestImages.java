@@ -31,9 +31,13 @@ public final class TestImages {
     ImageIO.write(image, "jpg", file.toFile());
   }
 
-  /** Three files that cannot be tokenized: empty, text with an image extension, a truncated PNG. */
+  /**
+   * Four files that cannot be tokenized: empty, text with an image extension, a truncated PNG, and a PNG
+   * whose header declares 100000 x 100000 pixels (a decompression bomb).
+   */
   public static void badFiles(Path folder, Path goodPng) throws IOException {
     Files.createDirectories(folder);
+    Files.write(folder.resolve("bomb.png"), org.fsqspark.image.ImageDecoderTestSupport.pngHeaderOnly(100_000, 100_000));
     Files.write(folder.resolve("empty.png"), new byte[0]);
     Files.writeString(folder.resolve("notes.jpg"), "this is text, not a JPEG", StandardCharsets.UTF_8);
     byte[] png = Files.readAllBytes(goodPng);

@@ -65,9 +65,9 @@ class TokenizeJobTest {
 
   @Test
   void everyInputIsEitherTokenizedOrRejectedExactlyOnce() {
-    assertThat(result.inputs()).isEqualTo(SAMPLES + 4);
+    assertThat(result.inputs()).isEqualTo(SAMPLES + 5);
     assertThat(result.tokenized()).isEqualTo(SAMPLES + 1);
-    assertThat(result.rejected()).isEqualTo(3);
+    assertThat(result.rejected()).isEqualTo(4);
     Dataset<Row> tokens = spark.read().parquet(output.toString());
     Dataset<Row> rejects = spark.read().parquet(output.resolve(TokenTable.REJECTS_DIR).toString());
     List<String> tokenIds = tokens.select("id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
@@ -75,13 +75,15 @@ class TokenizeJobTest {
     Set<String> all = new HashSet<>(tokenIds);
     all.addAll(rejectIds);
     assertThat(tokenIds).doesNotHaveDuplicates().contains("fashion/ankle_boot/test-00000.png", "photos/orange.jpg");
-    assertThat(all).hasSize(SAMPLES + 4);
-    assertThat(rejectIds).containsExactlyInAnyOrder("bad/empty.png", "bad/notes.jpg", "bad/truncated.png");
+    assertThat(all).hasSize(SAMPLES + 5);
+    assertThat(rejectIds).containsExactlyInAnyOrder("bad/bomb.png", "bad/empty.png", "bad/notes.jpg",
+        "bad/truncated.png");
     Map<String, Row> byId = new HashMap<>();
     rejects.collectAsList().forEach(row -> byId.put(row.getString(0), row));
     assertThat(byId.get("bad/empty.png").getString(2)).isEqualTo("read");
     assertThat(byId.get("bad/notes.jpg").getString(3)).contains("not a recognised image format");
     assertThat(byId.get("bad/truncated.png").getString(3)).contains("truncated");
+    assertThat(byId.get("bad/bomb.png").getString(3)).contains("100000x100000 pixels exceeds the limit");
     assertThat(byId.get("bad/truncated.png").getString(1)).startsWith("file:").endsWith("bad/truncated.png");
   }
 

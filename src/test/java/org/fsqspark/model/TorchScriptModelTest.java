@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A Cosmos-style TorchScript encoder (bfloat16 input in [-1, 1], FSQ inside, tuple output of indices,
  * codes and a dummy loss), made by src/test/resources/models/cosmos-style/make_fixture.py with torch.
  */
-class TorchScriptModelTest {
-  static final Path FIXTURE = Path.of("src/test/resources/models/cosmos-style");
+public class TorchScriptModelTest {
+  public static final Path FIXTURE = Path.of("src/test/resources/models/cosmos-style");
 
   @TempDir
   Path work;
