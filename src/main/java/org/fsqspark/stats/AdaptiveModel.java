@@ -11,6 +11,9 @@ public final class AdaptiveModel implements SymbolModel {
   private final int[] tree;
   private final int[] counts;
   private int total;
+  /** Symbols updated since the last reset, so a reset costs O(updates log K), not O(K). */
+  private int[] touched = new int[64];
+  private int touchedCount;
 
   public AdaptiveModel(int size) {
     if (size <= 0 || size >= RangeEncoder.MAX_TOTAL) {
@@ -72,10 +75,31 @@ public final class AdaptiveModel implements SymbolModel {
 
   @Override
   public void update(int symbol) {
+    if (counts[symbol] == 1) {
+      if (touchedCount == touched.length) {
+        touched = java.util.Arrays.copyOf(touched, touched.length * 2);
+      }
+      touched[touchedCount++] = symbol;
+    }
     counts[symbol]++;
     total++;
+    add(symbol, 1);
+  }
+
+  /** Forgets everything learned: back to every symbol at 1, as new. */
+  public void reset() {
+    for (int t = 0; t < touchedCount; t++) {
+      int symbol = touched[t];
+      add(symbol, 1 - counts[symbol]);
+      counts[symbol] = 1;
+    }
+    touchedCount = 0;
+    total = size;
+  }
+
+  private void add(int symbol, int delta) {
     for (int i = symbol + 1; i <= size; i += i & -i) {
-      tree[i]++;
+      tree[i] += delta;
     }
   }
 }
