@@ -3,17 +3,29 @@ package org.fsqspark.jobs;
 /**
  * A stats run.
  *
- * @param input a token table folder written by tokenize (or any table with its columns)
- * @param output the folder for {@code stats.json}
- * @param levels levels to use when the table carries no manifest; null to require one
+ * @param input a token table written by tokenize (or any table with its columns)
+ * @param compare a second token table to put side by side, or null
+ * @param output the folder for stats.json, histogram.parquet and report.html
+ * @param levels levels to use when a table carries no manifest; null to require one
+ * @param compression whether to measure the compression cost with the entropy coders
+ * @param verifyFraction share of partitions whose coded streams are decoded and compared (1 = all)
  */
-public record StatsConfig(String input, String output, String levels) {
+public record StatsConfig(String input, String compare, String output, String levels, boolean compression,
+    double verifyFraction) {
   public StatsConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("--input is required: a token table written by fsq tokenize");
     }
     if (output == null || output.isBlank()) {
-      throw new IllegalArgumentException("--output is required: the folder for stats.json");
+      throw new IllegalArgumentException("--output is required: the folder for stats.json and report.html");
     }
+    if (!(verifyFraction >= 0 && verifyFraction <= 1)) {
+      throw new IllegalArgumentException("--verify must be between 0 and 1, got " + verifyFraction);
+    }
+  }
+
+  /** Statistics of one table with compression cost, every stream verified. */
+  public static StatsConfig of(String input, String output) {
+    return new StatsConfig(input, null, output, null, true, 1.0);
   }
 }

@@ -14,8 +14,9 @@ import org.tukaani.xz.XZInputStream;
 import org.tukaani.xz.XZOutputStream;
 
 /**
- * Codes one stream of token grids (a partition) under every {@link CostModel} with real coders and, when
- * asked, decodes each result and checks it gives the tokens back. Costs are the real coded bytes.
+ * Codes one stream of token grids (a partition) under every {@link CostModel} but {@code FIXED} (which is
+ * arithmetic, see {@link #fixedBytes}) with real coders and, when asked, decodes each result and checks it
+ * gives the tokens back. Costs are the real coded bytes.
  */
 public final class StreamCoder {
   /** Largest codebook the adaptive order-0 models handle: they need room to count 2^23 tokens. */
@@ -33,13 +34,17 @@ public final class StreamCoder {
     this.verify = verify;
   }
 
+  /** Bytes of {@code tokens} raw indices packed at ceil(log2 |C|) bits each. */
+  public static long fixedBytes(Levels levels, long tokens) {
+    int bitsPerToken = 32 - Integer.numberOfLeadingZeros(Math.max(1, levels.codebookSize() - 1));
+    return (tokens * bitsPerToken + 7) / 8;
+  }
+
   public CompressionCost code(List<TokenGrid> grids) {
     CompressionCost cost = new CompressionCost();
     long tokens = grids.stream().mapToLong(g -> g.tokens().length).sum();
     cost.addTokens(tokens, grids.size());
     cost.addStream();
-    int bitsPerToken = 32 - Integer.numberOfLeadingZeros(Math.max(1, levels.codebookSize() - 1));
-    cost.addBytes(CostModel.FIXED, (tokens * bitsPerToken + 7) / 8);
     if (grids.isEmpty()) {
       return cost;
     }

@@ -35,6 +35,9 @@ class DemoIT {
       assertThat(rs.getLong(2)).isEqualTo(49);
       assertThat(rs.getInt(3)).isLessThan(1000);
     }
-    assertThat(out.resolve("stats/stats.json")).exists();
+    assertThat(java.nio.file.Files.readString(out.resolve("stats/stats.json"))).contains("\"all_verified\": true",
+        "\"context\"", "\"channels\"");
+    assertThat(java.nio.file.Files.readString(out.resolve("stats/report.html"))).contains("data:image/png;base64,");
+    assertThat(demo.output()).contains("compression cost", "report.html");
   }
 }

@@ -48,7 +48,7 @@ class S3RoundTripTest {
       assertThat(again.shardsSkipped()).as("a re-run of a finished table redoes nothing").isEqualTo(3);
       assertThat(again.tokenized()).isEqualTo(40);
 
-      StatsJob.Result stats = new StatsJob(spark, new StatsConfig("s3a://datasets/tokens", "s3a://datasets/stats", null),
+      StatsJob.Result stats = new StatsJob(spark, StatsConfig.of("s3a://datasets/tokens", "s3a://datasets/stats"),
           new PrintWriter(new StringWriter())).run();
       assertThat(stats.report().images()).isEqualTo(40);
       assertThat(s3.client().headObject(b -> b.bucket("datasets").key("stats/stats.json")).contentLength()).isPositive();

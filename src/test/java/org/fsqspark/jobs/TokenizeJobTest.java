@@ -199,7 +199,7 @@ class TokenizeJobTest {
   void statsHistogramEqualsANaiveCount() throws Exception {
     Path statsOut = work.resolve("stats");
     StringWriter console = new StringWriter();
-    StatsJob.Result stats = new StatsJob(spark, new StatsConfig(output.toString(), statsOut.toString(), null),
+    StatsJob.Result stats = new StatsJob(spark, StatsConfig.of(output.toString(), statsOut.toString()),
         new PrintWriter(console)).run();
     CodebookHistogram naive = new CodebookHistogram(1000);
     long tokenCount = 0;
@@ -214,9 +214,39 @@ class TokenizeJobTest {
     assertThat(stats.report().usedCodes()).isEqualTo(naive.usedCodes());
     assertThat(stats.report().entropyBits()).isEqualTo(naive.entropyBits());
     assertThat(stats.report().perplexity()).isEqualTo(naive.perplexity());
-    assertThat(statsOut.resolve("stats.json")).exists();
-    assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"usage\"", "\"entropy_bits\"", "\"perplexity\"");
-    assertThat(console.toString()).contains("usage", "entropy", "perplexity");
+    assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"usage\"", "\"entropy_bits\"",
+        "\"perplexity\"", "\"dead_codes\"", "\"top_codes\"", "\"channels\"", "\"channel_redundancy_bits\"",
+        "\"context\"", "\"unigram\"", "\"adaptive_image\"", "\"adaptive_stream\"", "\"zstd\"", "\"xz\"",
+        "\"all_verified\": true");
+    assertThat(stats.report().compression().verifiedTokens()).isEqualTo(tokenCount);
+    assertThat(stats.report().bitsPerToken(org.fsqspark.stats.CostModel.FIXED)).isEqualTo(10.0);
+    assertThat(console.toString()).contains("usage", "entropy", "perplexity", "compression cost", "context");
+    String html = Files.readString(statsOut.resolve("report.html"));
+    assertThat(html.split("data:image/png;base64,", -1)).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(html).doesNotContain("http://", "https://", "<script");
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT count(*), sum(count), count(*) FILTER (WHERE count > 0) FROM '"
+            + statsOut.resolve("histogram.parquet") + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(1000);
+      assertThat(rs.getLong(2)).isEqualTo(tokenCount);
+      assertThat(rs.getLong(3)).isEqualTo(naive.usedCodes());
+    }
+  }
+
+  @Test
+  void compareReportsTwoTablesSideBySide() throws Exception {
+    Path onlyFashion = work.resolve("fashion-only");
+    new TokenizeJob(spark, TokenizeConfig.of(input.resolve("fashion").toString(), onlyFashion.toString(), "default"),
+        new PrintWriter(new StringWriter())).run();
+    Path statsOut = work.resolve("compare");
+    StatsJob.Result result = new StatsJob(spark, new StatsConfig(output.toString(), onlyFashion.toString(),
+        statsOut.toString(), null, true, 1.0), new PrintWriter(new StringWriter())).run();
+    assertThat(result.compared().images()).isEqualTo(SAMPLES);
+    assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"a\": {", "\"b\": {");
+    assertThat(statsOut.resolve("histogram-a.parquet")).exists();
+    assertThat(Files.readString(statsOut.resolve("report.html"))).contains("<th>A</th>", "<th>B</th>");
   }
 
   private static TokenizeConfig config(Path out, boolean overwrite) {
