@@ -95,6 +95,8 @@ public final class StatsJob {
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
 
     spark.sparkContext().setJobDescription("fsq stats: codebook histogram of " + input);
+    console.printf("stats: counting the codes of %s (|C| = %d)%n", input, codebookSize);
+    console.flush();
     Counted counted = grids.javaRDD()
         .mapPartitions((Iterator<Row> rows) -> List.of(countPartition(rows, codebookSize)).iterator())
         .treeReduce(Counted::merge);
@@ -103,6 +105,9 @@ public final class StatsJob {
     long headerBytes = 0;
     if (config.compression() && counted.images > 0) {
       spark.sparkContext().setJobDescription("fsq stats: compression cost of " + input);
+      console.printf("stats: coding %d tokens of %d images under %d models%n", counted.histogram.total(),
+          counted.images, org.fsqspark.stats.CostModel.values().length);
+      console.flush();
       UnigramCode unigram = UnigramCode.of(counted.histogram);
       headerBytes = unigram.header().length;
       Broadcast<UnigramCode> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(unigram);
