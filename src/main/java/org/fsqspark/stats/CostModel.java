@@ -16,8 +16,8 @@ public enum CostModel {
   CONTEXT("context", "FSQ digits from left/up/up-left digits and earlier channels"),
   /** zstd level 19 on the tokens packed as little-endian uint16 (uint32 above 65536 codes). */
   ZSTD("zstd -19", "zstd level 19 on little-endian uint16/uint32 tokens"),
-  /** xz preset 9 on the same packed tokens. */
-  XZ("xz -9", "xz preset 9 on little-endian uint16/uint32 tokens");
+  /** xz preset 9 (dictionary capped at the stream's size) on the same packed tokens. */
+  XZ("xz -9", "xz preset 9 on little-endian uint16/uint32 tokens, dictionary capped at the stream size");
 
   private final String label;
   private final String description;

@@ -165,8 +165,15 @@ public final class StreamCoder {
 
   private static byte[] xz(byte[] raw) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(XZ_PRESET))) {
+    try {
+      LZMA2Options options = new LZMA2Options(XZ_PRESET);
+      // A dictionary larger than the stream cannot find more matches, only costs memory (preset 9 alone
+      // would need ~674 MB per task), so it is capped at the stream's size: same output, bounded memory.
+      int dictionary = Math.max(LZMA2Options.DICT_SIZE_MIN, Integer.highestOneBit(Math.max(1, raw.length - 1)) << 1);
+      options.setDictSize(Math.min(options.getDictSize(), dictionary));
+      XZOutputStream xz = new XZOutputStream(out, options);
       xz.write(raw);
+      xz.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
