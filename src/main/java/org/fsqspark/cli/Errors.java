@@ -22,8 +22,14 @@ final class Errors {
     return current;
   }
 
+  /** The message; for unexpected exception types prefixed by the type, which is often half the story. */
   static String describe(Throwable cause) {
     String message = cause.getMessage();
-    return message == null || message.isBlank() ? cause.getClass().getName() : message;
+    if (message == null || message.isBlank()) {
+      return cause.getClass().getName();
+    }
+    boolean expected = cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
+        || cause instanceof java.io.UncheckedIOException;
+    return expected ? message : cause.getClass().getSimpleName() + ": " + message;
   }
 }

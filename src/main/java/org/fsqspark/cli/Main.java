@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         TokenizeCommand.class,
         StatsCommand.class,
         TrainCommand.class,
+        DecodeCommand.class,
         SamplesCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

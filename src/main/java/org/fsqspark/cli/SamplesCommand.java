@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "samples", mixinStandardHelpOptions = true,
-    description = "Write the bundled demo images (Fashion-MNIST test images, PNG, one folder per class).")
+    description = {"Write demo images as PNG files, one folder per class.",
+        "By default the 500 bundled Fashion-MNIST test images; with --idx, a whole split of an IDX dataset",
+        "(e.g. the 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist)."})
 final class SamplesCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -16,12 +18,21 @@ final class SamplesCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write the PNG files to.")
   Path output;
 
-  @Option(names = "--count", defaultValue = "500", description = "How many images, at most 500 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", defaultValue = "0", description = "How many images; 0 for all (default: ${DEFAULT-VALUE}).")
   int count;
+
+  @Option(names = "--idx", paramLabel = "DIR", description = "An IDX dataset folder, e.g. /usr/share/datasets/fashion-mnist.")
+  java.nio.file.Path idx;
+
+  @Option(names = "--split", defaultValue = "t10k", paramLabel = "t10k|train",
+      description = "Which split of --idx (default: ${DEFAULT-VALUE}).")
+  String split;
 
   @Override
   public Integer call() throws Exception {
-    int written = SampleImages.writePngs(output, count);
+    int limit = count <= 0 ? Integer.MAX_VALUE : count;
+    int written = idx == null ? SampleImages.writePngs(output, limit)
+        : SampleImages.writePngs(org.fsqspark.io.IdxImages.readSplit(idx, split), output, limit, split);
     spec.commandLine().getOut().println("wrote " + written + " sample images to " + output);
     return 0;
   }

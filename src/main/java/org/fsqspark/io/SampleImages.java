@@ -32,13 +32,18 @@ public final class SampleImages {
 
   /** Writes up to {@code limit} images as {@code folder/<class>/test-NNNNN.png}; returns how many. */
   public static int writePngs(Path folder, int limit) throws IOException {
-    IdxImages images = bundled();
+    return writePngs(bundled(), folder, limit, "test");
+  }
+
+  /** Writes up to {@code limit} IDX images as {@code folder/<class>/<prefix>-NNNNN.png}; returns how many. */
+  public static int writePngs(IdxImages images, Path folder, int limit, String prefix) throws IOException {
     int count = Math.min(limit, images.count());
     for (int i = 0; i < count; i++) {
-      Path classFolder = folder.resolve(CLASSES.get(images.label(i)));
+      int label = images.label(i);
+      Path classFolder = folder.resolve(label >= 0 && label < CLASSES.size() ? CLASSES.get(label) : "unlabelled");
       Files.createDirectories(classFolder);
       ImageIO.write(toImage(images, i), "png",
-          classFolder.resolve(String.format(Locale.ROOT, "test-%05d.png", i)).toFile());
+          classFolder.resolve(String.format(Locale.ROOT, "%s-%05d.png", prefix, i)).toFile());
     }
     return count;
   }

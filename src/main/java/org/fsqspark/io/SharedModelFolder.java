@@ -82,9 +82,15 @@ public final class SharedModelFolder implements ModelSource {
       Files.createDirectories(parent);
       java.nio.file.Path directory = Files.createTempDirectory(parent, "model-");
       Files.writeString(directory.resolve(TokenizerManifest.FILE_NAME), manifestJson, StandardCharsets.UTF_8);
-      Path weights = new Path(new Path(uri), manifest.weights());
-      try (InputStream in = weights.getFileSystem(conf.get()).open(weights)) {
-        Files.copy(in, directory.resolve(manifest.weights()), StandardCopyOption.REPLACE_EXISTING);
+      for (String name : manifest.files()) {
+        Path file = new Path(new Path(uri), name);
+        FileSystem fs = file.getFileSystem(conf.get());
+        if (!name.equals(manifest.weights()) && !fs.exists(file)) {
+          continue;
+        }
+        try (InputStream in = fs.open(file)) {
+          Files.copy(in, directory.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
       }
       return ModelFolder.open(directory);
     } catch (IOException e) {

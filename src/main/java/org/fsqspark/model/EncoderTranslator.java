@@ -16,10 +16,13 @@ import java.util.Locale;
 final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenBatch> {
   private final TokenizerManifest manifest;
   private final NDArrayQuantizer quantizer;
+  private final VectorQuantizer vectorQuantizer;
 
-  EncoderTranslator(TokenizerManifest manifest) {
+  /** {@code vectorQuantizer} is the codebook lookup of a VQ model, null for FSQ. */
+  EncoderTranslator(TokenizerManifest manifest, VectorQuantizer vectorQuantizer) {
     this.manifest = manifest;
-    this.quantizer = new NDArrayQuantizer(manifest.levels(), manifest.bound());
+    this.vectorQuantizer = vectorQuantizer;
+    this.quantizer = vectorQuantizer == null ? new NDArrayQuantizer(manifest.levels(), manifest.bound()) : null;
   }
 
   @Override
@@ -40,8 +43,8 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     Shape shape = first.getShape();
     NDArray indices;
     if (manifest.output() == EncoderOutput.LATENTS) {
-      expectShape(shape, 4, "B x " + manifest.levels().channels() + " x h x w latents");
-      indices = quantizer.indices(first, 1);
+      expectShape(shape, 4, "B x " + manifest.latentChannels() + " x h x w latents");
+      indices = vectorQuantizer != null ? vectorQuantizer.indices(first) : quantizer.indices(first, 1);
     } else {
       expectShape(shape, 3, "B x h x w indices");
       indices = first.toType(DataType.INT32, false);

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class JvmModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(JvmModelCache.class);
   private static final Map<String, TokenizerModel> MODELS = new ConcurrentHashMap<>();
+  private static final Map<String, DecoderModel> DECODERS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static volatile Path scratch;
 
@@ -49,6 +50,24 @@ public final class JvmModelCache {
         LOG.info("Loaded model {} on {} in {} ms", modelPackage.key(), device, (System.nanoTime() - start) / 1_000_000);
       }
       return model;
+    }
+  }
+
+  /** The decoder of this model on this device, loaded once per JVM like the encoders. */
+  public static DecoderModel obtainDecoder(ModelSource source, Device device) {
+    String key = source.key() + "@" + device;
+    DecoderModel decoder = DECODERS.get(key);
+    if (decoder != null) {
+      return decoder;
+    }
+    synchronized (JvmModelCache.class) {
+      decoder = DECODERS.get(key);
+      if (decoder == null) {
+        decoder = DecoderModel.load(source.materialize(scratchDirectory()), device);
+        DECODERS.put(key, decoder);
+        LOG.info("Loaded decoder {} on {}", source.key(), device);
+      }
+      return decoder;
     }
   }
 

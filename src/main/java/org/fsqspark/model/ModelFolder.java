@@ -43,14 +43,48 @@ public final class ModelFolder {
       throw new IllegalArgumentException(
           "Weights file " + weights + " named by " + manifestFile + " does not exist");
     }
-    if (manifest.sha256() != null) {
-      String actual = sha256(weights);
-      if (!actual.equals(manifest.sha256())) {
-        throw new IllegalArgumentException("Weights " + weights + " have sha256 " + actual + " but "
-            + manifestFile + " says " + manifest.sha256() + "; the files do not belong together");
+    check(weights, manifest.sha256(), manifestFile);
+    if (manifest.decoderWeights() != null && Files.exists(directory.resolve(manifest.decoderWeights()))) {
+      check(directory.resolve(manifest.decoderWeights()), manifest.decoderSha256(), manifestFile);
+    }
+    if (manifest.vq() != null) {
+      Path codebook = directory.resolve(manifest.vq().file());
+      if (!Files.isRegularFile(codebook)) {
+        throw new IllegalArgumentException("Codebook " + codebook + " named by " + manifestFile + " does not exist");
       }
+      check(codebook, manifest.vq().sha256(), manifestFile);
     }
     return new ModelFolder(directory, manifest);
+  }
+
+  private static void check(Path file, String expected, Path manifestFile) {
+    if (expected != null) {
+      String actual = sha256(file);
+      if (!actual.equals(expected)) {
+        throw new IllegalArgumentException(file + " has sha256 " + actual + " but " + manifestFile + " says "
+            + expected + "; the files do not belong together");
+      }
+    }
+  }
+
+  /** The VQ codebook of this folder's model, read as floats; null for FSQ models. */
+  public float[] codebook() {
+    if (manifest.vq() == null) {
+      return null;
+    }
+    Path file = directory.resolve(manifest.vq().file());
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      if (bytes.length != manifest.vq().bytes()) {
+        throw new IllegalArgumentException("Codebook " + file + " has " + bytes.length + " bytes; "
+            + manifest.vq().size() + " x " + manifest.vq().dimension() + " float32 need " + manifest.vq().bytes());
+      }
+      float[] values = new float[bytes.length / 4];
+      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+      return values;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
+    }
   }
 
   public Path directory() {

@@ -29,7 +29,12 @@ public final class ModelPackage implements ModelSource {
     Map<String, byte[]> files = new LinkedHashMap<>();
     try {
       files.put(TokenizerManifest.FILE_NAME, Files.readAllBytes(folder.directory().resolve(TokenizerManifest.FILE_NAME)));
-      files.put(folder.manifest().weights(), Files.readAllBytes(folder.weights()));
+      for (String name : folder.manifest().files()) {
+        java.nio.file.Path file = folder.directory().resolve(name);
+        if (Files.exists(file)) {
+          files.put(name, Files.readAllBytes(file));
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read model folder " + folder.directory(), e);
     }
@@ -45,7 +50,9 @@ public final class ModelPackage implements ModelSource {
     TokenizerManifest manifest = TokenizerManifest.fromJson(new String(manifestBytes, java.nio.charset.StandardCharsets.UTF_8),
         "bundled default " + DEFAULT_RESOURCE + TokenizerManifest.FILE_NAME);
     files.put(TokenizerManifest.FILE_NAME, manifestBytes);
-    files.put(manifest.weights(), resource(manifest.weights()));
+    for (String name : manifest.files()) {
+      files.put(name, resource(name));
+    }
     return new ModelPackage("default-" + manifest.sha256(), files);
   }
 

@@ -20,6 +20,7 @@ import org.fsqspark.image.ResizePolicy;
  *
  * @param architecture for {@link ModelFormat#DJL} the JSON object that rebuilds the network; else null
  * @param decoderWeights the decoder beside the encoder (for decode), or null when the model has none
+ * @param vq the learned codebook of a VQ model (levels are then {@code [codebook size]}); null for FSQ
  */
 public record TokenizerManifest(
     String name,
@@ -40,7 +41,8 @@ public record TokenizerManifest(
     String sha256,
     String architecture,
     String decoderWeights,
-    String decoderSha256) implements Serializable {
+    String decoderSha256,
+    VqCodebook vq) implements Serializable {
 
   /** The file name of a manifest inside a model folder. */
   public static final String FILE_NAME = "tokenizer.json";
@@ -75,7 +77,11 @@ public record TokenizerManifest(
         "decoder_sha256 must be 64 lower-case hex digits, got " + decoderSha256);
     require(format != ModelFormat.DJL || architecture != null,
         "a djl model needs an architecture object to rebuild its network");
-    if (output == EncoderOutput.LATENTS) {
+    if (vq != null) {
+      require(levels.channels() == 1 && levels.get(0) == vq.size(),
+          "a vq model's levels must be [codebook size] = [" + vq.size() + "], got " + levels);
+      require(output == EncoderOutput.LATENTS, "a vq model outputs latents, which fsq-spark quantizes");
+    } else if (output == EncoderOutput.LATENTS) {
       // Fails early, with the quantizer's own message, for combinations such as L = 2 with a tanh bound.
       new FiniteScalarQuantizer(levels, bound);
     }
@@ -96,9 +102,27 @@ public record TokenizerManifest(
     return gridHeight() * gridWidth();
   }
 
-  /** The quantizer this manifest implies. */
-  public FiniteScalarQuantizer quantizer() {
-    return new FiniteScalarQuantizer(levels, bound);
+  /** {@code fsq} or {@code vq}. */
+  public String quantizerName() {
+    return vq == null ? "fsq" : "vq";
+  }
+
+  /** Channels the encoder's latents have: d = len(levels) for FSQ, the codebook vectors' length for VQ. */
+  public int latentChannels() {
+    return vq == null ? levels.channels() : vq.dimension();
+  }
+
+  /** Every file this manifest names beside it: weights, decoder weights, codebook. */
+  public java.util.List<String> files() {
+    java.util.List<String> files = new java.util.ArrayList<>();
+    files.add(weights);
+    if (decoderWeights != null) {
+      files.add(decoderWeights);
+    }
+    if (vq != null) {
+      files.add(vq.file());
+    }
+    return files;
   }
 
   /** Parses {@code tokenizer.json}; {@code origin} names the file in error messages. */
@@ -138,7 +162,10 @@ public record TokenizerManifest(
           root.has("architecture") && !root.get("architecture").isJsonNull()
               ? GSON.toJson(root.get("architecture")) : null,
           string(root, "decoder_weights", null),
-          string(root, "decoder_sha256", null));
+          string(root, "decoder_sha256", null),
+          "vq".equals(string(root, "quantizer", "fsq")) ? new VqCodebook(string(root, "codebook", null),
+              string(root, "codebook_sha256", null), integer(root, "codebook_size"), integer(root, "latent_channels"))
+              : null);
     } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
       throw new IllegalArgumentException("Invalid tokenizer manifest " + origin + ": " + e.getMessage(), e);
     }
@@ -156,6 +183,7 @@ public record TokenizerManifest(
     }
     root.add("levels", levelArray);
     root.addProperty("codebook_size", levels.codebookSize());
+    root.addProperty("quantizer", quantizerName());
     root.addProperty("bound", bound.manifestName());
     root.addProperty("channels", channels);
     JsonArray size = new JsonArray();
@@ -183,6 +211,13 @@ public record TokenizerManifest(
     }
     if (decoderSha256 != null) {
       root.addProperty("decoder_sha256", decoderSha256);
+    }
+    if (vq != null) {
+      root.addProperty("codebook", vq.file());
+      if (vq.sha256() != null) {
+        root.addProperty("codebook_sha256", vq.sha256());
+      }
+      root.addProperty("latent_channels", vq.dimension());
     }
     if (architecture != null) {
       root.add("architecture", JsonParser.parseString(architecture));

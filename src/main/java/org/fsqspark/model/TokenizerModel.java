@@ -39,7 +39,8 @@ public final class TokenizerModel implements AutoCloseable {
         .setTypes(PixelBatch.class, TokenBatch.class)
         .optEngine("PyTorch")
         .optDevice(device)
-        .optTranslator(new EncoderTranslator(manifest));
+        .optTranslator(new EncoderTranslator(manifest, manifest.vq() == null ? null
+            : new VectorQuantizer(folder.codebook(), manifest.vq().size(), manifest.vq().dimension())));
     String weights = manifest.weights();
     if (manifest.format() == ModelFormat.DJL) {
       ConvAutoencoder architecture = ConvAutoencoder.fromJson(manifest.architecture());
@@ -107,9 +108,10 @@ public final class TokenizerModel implements AutoCloseable {
   }
 
   private static void checkArchitecture(TokenizerManifest manifest, ConvAutoencoder architecture) {
-    if (architecture.latentChannels() != manifest.levels().channels()) {
+    if (architecture.latentChannels() != manifest.latentChannels()) {
       throw new IllegalArgumentException("Model " + manifest.name() + " has " + architecture.latentChannels()
-          + " latent channels but its levels " + manifest.levels() + " need " + manifest.levels().channels());
+          + " latent channels but its " + (manifest.vq() != null ? "codebook vectors have " + manifest.latentChannels()
+          : "levels " + manifest.levels() + " need " + manifest.latentChannels()));
     }
     if (architecture.imageChannels() != manifest.channels()) {
       throw new IllegalArgumentException("Model " + manifest.name() + " reads " + architecture.imageChannels()

@@ -1,0 +1,72 @@
+package org.fsqspark.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.fsqspark.jobs.DecodeConfig;
+import org.fsqspark.jobs.DecodeJob;
+import org.fsqspark.jobs.DecodeResult;
+import org.fsqspark.jobs.SparkSessions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Turn tokens back into images with the model's decoder.",
+        "Writes images/ (one PNG per image, named by id, or a Parquet table with --format parquet) and",
+        "decode.json to --output. With --originals (the folder the tokens were made from), also the PSNR of",
+        "every image against its source, preprocessed as tokenize did (psnr/), the mean, and grid.png:",
+        "originals above their reconstructions."})
+final class DecodeCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--input", required = true, paramLabel = "URI", description = "Token table (fsq tokenize --output).")
+  String input;
+
+  @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",
+      description = "The model that made the tokens (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--output", required = true, paramLabel = "URI", description = "Folder for the images.")
+  String output;
+
+  @Option(names = "--format", defaultValue = "png", paramLabel = "png|parquet",
+      description = "PNG files, or a Parquet table (id, image bytes) (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--originals", paramLabel = "URI",
+      description = "The image folder the tokens were made from, to measure PSNR.")
+  String originals;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "Images per decoder call (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--overwrite", description = "Replace --output if it exists.")
+  boolean overwrite;
+
+  @Mixin
+  SparkOptions sparkOptions;
+
+  @Override
+  public Integer call() {
+    DecodeConfig config = new DecodeConfig(input, model, output, format, originals, batchSize, overwrite);
+    PrintWriter out = spec.commandLine().getOut();
+    SparkSession spark = SparkSessions.start("fsq decode", sparkOptions.settings());
+    try {
+      DecodeResult result = new DecodeJob(spark, config, spec.commandLine().getErr()).run();
+      out.printf(Locale.ROOT, "decoded %d images into %s%n", result.images(), result.output());
+      if (result.compared() > 0) {
+        out.printf(Locale.ROOT, "PSNR against the originals: %.2f dB mean over %d images (%d originals missing)%n",
+            result.meanPsnr(), result.compared(), result.missingOriginals());
+        out.printf(Locale.ROOT, "originals over reconstructions: %s%n", result.gridFile());
+      }
+      out.flush();
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package org.fsqspark.jobs;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.fsqspark.image.DecodedImage;
+import org.fsqspark.image.ImageDecoder;
+import org.fsqspark.image.ImageEncoder;
+import org.fsqspark.image.ImageRejectedException;
+import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.Column;
+import org.fsqspark.io.ColumnType;
+import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.ParquetRowWriter;
+import org.fsqspark.io.SafePaths;
+import org.fsqspark.model.DecoderModel;
+import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelSource;
+import org.fsqspark.model.PixelBatch;
+import org.fsqspark.model.TokenBatch;
+import org.fsqspark.model.TokenizerManifest;
+
+/**
+ * Executor side of decode: token rows of a partition, batched through the JVM's shared decoder, written as
+ * PNG files or as one Parquet image file per partition; with originals, each image's PSNR against its source
+ * (preprocessed exactly as tokenize did) goes to a per-partition Parquet file.
+ */
+final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.Partial> {
+  private static final long serialVersionUID = 1L;
+  private static final int SAMPLES_PER_PARTITION = 16;
+
+  /** What one partition reports to the driver. */
+  static final class Partial implements Serializable {
+    private static final long serialVersionUID = 1L;
+    long images;
+    long compared;
+    double psnrSum;
+    long missingOriginals;
+    final List<Sample> samples = new ArrayList<>();
+  }
+
+  /** An original (preprocessed) and its reconstruction, both as [0, 1] CHW planes, for the comparison grid. */
+  record Sample(String id, float[] original, float[] reconstruction) implements Serializable {}
+
+  private final Broadcast<ModelSource> model;
+  private final HadoopConfiguration hadoop;
+  private final TokenizerManifest manifest;
+  private final DecodeConfig config;
+  private final String originalsRoot;
+  private final DeviceRequest device;
+
+  DecodeShards(Broadcast<ModelSource> model, HadoopConfiguration hadoop, TokenizerManifest manifest, DecodeConfig config,
+      String originalsRoot, DeviceRequest device) {
+    this.model = model;
+    this.hadoop = hadoop;
+    this.manifest = manifest;
+    this.config = config;
+    this.originalsRoot = originalsRoot;
+    this.device = device;
+  }
+
+  @Override
+  public Iterator<Partial> call(Iterator<Row> rows) throws Exception {
+    TaskContext task = TaskContext.get();
+    JvmModelCache.limitEngineThreads(task == null ? 1 : task.cpus());
+    DecoderModel decoder = JvmModelCache.obtainDecoder(model.value(), device.resolve(TokenizeShards.assignedGpu(task)));
+    int partition = task == null ? 0 : task.partitionId();
+    long attempt = task == null ? 0 : task.taskAttemptId();
+    Configuration conf = hadoop.get();
+    Path output = new Path(config.output());
+    Partial partial = new Partial();
+    ParquetRowWriter images = null;
+    ParquetRowWriter psnr = null;
+    Path imagesTemporary = new Path(output, "_temporary/images-" + partition + "-" + attempt + ".parquet");
+    Path psnrTemporary = new Path(output, "_temporary/psnr-" + partition + "-" + attempt + ".parquet");
+    if ("parquet".equals(config.format())) {
+      images = new ParquetRowWriter(conf, imagesTemporary, List.of(Column.required("id", ColumnType.STRING),
+          Column.required("image", ColumnType.BINARY)), Map.of());
+    }
+    if (originalsRoot != null) {
+      psnr = new ParquetRowWriter(conf, psnrTemporary, List.of(Column.required("id", ColumnType.STRING),
+          Column.required("psnr", ColumnType.DOUBLE)), Map.of());
+    }
+    try (Predictor<TokenBatch, PixelBatch> predictor = decoder.newPredictor()) {
+      List<String> ids = new ArrayList<>();
+      int tokensPerImage = manifest.tokensPerImage();
+      int[] tokens = new int[config.batchSize() * tokensPerImage];
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        List<Integer> list = row.getList(1);
+        if (list.size() != tokensPerImage) {
+          throw new IllegalArgumentException("Image " + row.getString(0) + " has " + list.size() + " tokens but model "
+              + manifest.name() + " decodes " + manifest.gridHeight() + "x" + manifest.gridWidth() + " grids");
+        }
+        for (int i = 0; i < tokensPerImage; i++) {
+          tokens[ids.size() * tokensPerImage + i] = list.get(i);
+        }
+        ids.add(row.getString(0));
+        if (ids.size() == config.batchSize() || !rows.hasNext()) {
+          PixelBatch pixels = predictor.predict(new TokenBatch(tokens, ids.size(), manifest.gridHeight(),
+              manifest.gridWidth()));
+          write(conf, output, ids, pixels, images, psnr, partial);
+          ids.clear();
+        }
+      }
+    } catch (TranslateException e) {
+      throw new IllegalStateException("The decoder failed: " + e.getMessage(), e);
+    } finally {
+      if (images != null) {
+        images.close();
+      }
+      if (psnr != null) {
+        psnr.close();
+      }
+    }
+    FileSystem fs = output.getFileSystem(conf);
+    if (images != null) {
+      commit(fs, imagesTemporary, new Path(output, "images/part-" + String.format("%05d", partition) + ".parquet"));
+    }
+    if (psnr != null) {
+      commit(fs, psnrTemporary, new Path(output, "psnr/part-" + String.format("%05d", partition) + ".parquet"));
+    }
+    return List.of(partial).iterator();
+  }
+
+  private void write(Configuration conf, Path output, List<String> ids, PixelBatch pixels, ParquetRowWriter images,
+      ParquetRowWriter psnr, Partial partial) throws IOException {
+    int per = pixels.channels() * pixels.height() * pixels.width();
+    FileSystem fs = output.getFileSystem(conf);
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      byte[] png = ImageEncoder.png(pixels.pixels(), i * per, pixels.channels(), pixels.height(), pixels.width(),
+          manifest.pixelMin(), manifest.pixelMax());
+      if (images != null) {
+        images.write(new Object[] {id, png});
+      } else {
+        try (FSDataOutputStream out = fs.create(SafePaths.under(new Path(output, "images"), id, ".png"), true)) {
+          out.write(png);
+        }
+      }
+      partial.images++;
+      if (psnr != null) {
+        compare(conf, id, pixels.pixels(), i * per, per, psnr, partial);
+      }
+    }
+  }
+
+  private void compare(Configuration conf, String id, float[] reconstruction, int offset, int per,
+      ParquetRowWriter psnr, Partial partial) throws IOException {
+    float[] original;
+    try {
+      Path source = SafePaths.under(new Path(originalsRoot), id, "");
+      byte[] bytes;
+      try (FSDataInputStream in = source.getFileSystem(conf).open(source)) {
+        bytes = in.readAllBytes();
+      }
+      DecodedImage image = new ImageDecoder().decode(bytes, source.toString());
+      Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
+          manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
+      original = new float[preprocessor.valuesPerImage()];
+      preprocessor.write(image, original, 0);
+    } catch (IOException | ImageRejectedException | RuntimeException e) {
+      partial.missingOriginals++;
+      return;
+    }
+    float span = manifest.pixelMax() - manifest.pixelMin();
+    double squaredError = 0;
+    float[] unitOriginal = new float[per];
+    float[] unitReconstruction = new float[per];
+    for (int p = 0; p < per; p++) {
+      unitOriginal[p] = (original[p] - manifest.pixelMin()) / span;
+      unitReconstruction[p] = Math.max(0, Math.min(1, (reconstruction[offset + p] - manifest.pixelMin()) / span));
+      double difference = unitOriginal[p] - unitReconstruction[p];
+      squaredError += difference * difference;
+    }
+    double mse = squaredError / per;
+    double value = mse <= 1e-10 ? 100 : 10 * Math.log10(1 / mse);
+    psnr.write(new Object[] {id, value});
+    partial.compared++;
+    partial.psnrSum += value;
+    if (partial.samples.size() < SAMPLES_PER_PARTITION) {
+      partial.samples.add(new Sample(id, unitOriginal, unitReconstruction));
+    }
+  }
+
+  private static void commit(FileSystem fs, Path temporary, Path target) throws IOException {
+    fs.mkdirs(target.getParent());
+    fs.delete(target, false);
+    if (!fs.rename(temporary, target)) {
+      throw new IOException("Cannot rename " + temporary + " to " + target);
+    }
+  }
+}
