@@ -72,10 +72,11 @@ public final class AutoencoderTrainer {
           + " by the downsample factor " + architecture.downsample() + " of widths " + config.widths());
     }
     Engine.getInstance().setRandomSeed((int) config.seed());
-    QuantizerStep quantizer = config.isVq()
-        ? new QuantizerStep.Vq(config.codebookSize(), latentChannels, config.commitment())
-        : new QuantizerStep.Fsq(config.levels(), config.bound());
-    AutoencoderBlock autoencoder = new AutoencoderBlock(architecture.encoder(), quantizer, architecture.decoder());
+    java.util.function.Supplier<AutoencoderBlock> blocks = () -> new AutoencoderBlock(architecture.encoder(),
+        config.isVq() ? new QuantizerStep.Vq(config.codebookSize(), latentChannels, config.commitment())
+            : new QuantizerStep.Fsq(config.levels(), config.bound()),
+        architecture.decoder());
+    AutoencoderBlock autoencoder = blocks.get();
     Device device = Engine.getInstance().defaultDevice();
     try (Model model = Model.newInstance("autoencoder", device)) {
       model.setBlock(autoencoder);
@@ -85,7 +86,7 @@ public final class AutoencoderTrainer {
       try (Trainer trainer = model.newTrainer(trainingConfig)) {
         Shape batchShape = new Shape(config.batchSize(), images.channels(), images.height(), images.width());
         trainer.initialize(batchShape);
-        int firstEpoch = config.resume() ? restore(autoencoder, trainer.getManager()) + 1 : 1;
+        int firstEpoch = config.resume() ? restore(autoencoder, blocks, trainer.getManager(), batchShape) + 1 : 1;
         progress.printf(Locale.ROOT, "train: %s, %d images (%d held out), %dx%dx%d, %s, %d epochs of batch %d on %s%n",
             config.isVq() ? "VQ codebook of " + config.codebookSize() + " x " + latentChannels
                 : "FSQ levels " + config.levels() + " (|C| = " + config.levels().codebookSize() + ")",
@@ -231,8 +232,12 @@ public final class AutoencoderTrainer {
     }
   }
 
-  /** Loads the checkpoint into the initialised block; returns its epoch, or 0 when there is none. */
-  private int restore(AutoencoderBlock autoencoder, NDManager manager) {
+  /**
+   * Copies the checkpoint's values into the trainer's parameters in place (replacing the arrays would cut
+   * them off from the gradients and the optimizer); returns the checkpoint's epoch, or 0 when there is none.
+   */
+  private int restore(AutoencoderBlock autoencoder, java.util.function.Supplier<AutoencoderBlock> blocks,
+      NDManager manager, Shape inputShape) {
     Path directory = config.output().resolve(CHECKPOINT);
     Path state = directory.resolve("state.json");
     if (!Files.exists(state)) {
@@ -246,8 +251,17 @@ public final class AutoencoderTrainer {
             + saved.get("quantizer").getAsString() + ", " + saved.get("tokens").getAsInt() + " tokens); "
             + "use another --output or drop --resume");
       }
-      try (DataInputStream in = new DataInputStream(Files.newInputStream(directory.resolve("autoencoder.params")))) {
-        autoencoder.loadParameters(manager, in);
+      AutoencoderBlock saved0 = blocks.get();
+      try (NDManager scratch = manager.newSubManager()) {
+        saved0.initialize(scratch, ai.djl.ndarray.types.DataType.FLOAT32, inputShape);
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(directory.resolve("autoencoder.params")))) {
+          saved0.loadParameters(scratch, in);
+        }
+        var targets = autoencoder.getParameters().values();
+        var sources = saved0.getParameters().values();
+        for (int i = 0; i < targets.size(); i++) {
+          targets.get(i).getArray().set(java.nio.FloatBuffer.wrap(sources.get(i).getArray().toFloatArray()));
+        }
       }
       return saved.get("epoch").getAsInt();
     } catch (IOException | MalformedModelException e) {
