@@ -149,7 +149,8 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
       if (images != null) {
         images.write(new Object[] {id, png});
       } else {
-        try (FSDataOutputStream out = fs.create(SafePaths.under(new Path(output, "images"), id, ".png"), true)) {
+        String stem = id.replaceFirst("(?i)\\.(png|jpe?g|webp|bmp|gif|tiff?)$", "");
+        try (FSDataOutputStream out = fs.create(SafePaths.under(new Path(output, "images"), stem, ".png"), true)) {
           out.write(png);
         }
       }

@@ -148,7 +148,7 @@ public final class AutoencoderTrainer {
   private ValidationMetrics validate(TrainingImages images, int first, int count, AutoencoderBlock autoencoder,
       NDManager manager, Device device) {
     if (count == 0) {
-      return new ValidationMetrics(Double.NaN, Double.NaN, 0, 0);
+      return new ValidationMetrics(Double.NaN, Double.NaN, 0, 0, new int[0], 0);
     }
     int batch = 500;
     int per = images.valuesPerImage();
@@ -156,6 +156,8 @@ public final class AutoencoderTrainer {
     boolean[] used = new boolean[config.tokenCount()];
     double squaredErrorSum = 0;
     double psnrSum = 0;
+    int[] sampleTokens = null;
+    int sampleImages = 0;
     ParameterStore store = new ParameterStore(manager, false);
     for (int start = 0; start < count; start += batch) {
       int n = Math.min(batch, count - start);
@@ -166,8 +168,13 @@ public final class AutoencoderTrainer {
         NDArray x = scope.create(java.nio.FloatBuffer.wrap(buffer, 0, n * per),
             new Shape(n, images.channels(), images.height(), images.width()));
         NDArray latents = autoencoder.encoder().forward(store, new NDList(x), false).singletonOrThrow();
-        for (int index : autoencoder.quantizer().indices(store, latents).toIntArray()) {
+        int[] indices = autoencoder.quantizer().indices(store, latents).toIntArray();
+        for (int index : indices) {
           used[index] = true;
+        }
+        if (sampleTokens == null) {
+          sampleImages = Math.min(n, 64);
+          sampleTokens = java.util.Arrays.copyOf(indices, sampleImages * (indices.length / n));
         }
         NDArray codes = autoencoder.quantizer().forward(store, new NDList(latents), false).get(0);
         NDArray reconstruction = autoencoder.decoder().forward(store, new NDList(codes), false).singletonOrThrow();
@@ -182,7 +189,8 @@ public final class AutoencoderTrainer {
     for (boolean u : used) {
       codesUsed += u ? 1 : 0;
     }
-    return new ValidationMetrics(squaredErrorSum / count, psnrSum / count, (double) codesUsed / used.length, codesUsed);
+    return new ValidationMetrics(squaredErrorSum / count, psnrSum / count, (double) codesUsed / used.length, codesUsed,
+        sampleTokens, sampleImages);
   }
 
   private void save(ConvAutoencoder architecture, AutoencoderBlock autoencoder, Device device, TrainingImages images) {
