@@ -96,6 +96,10 @@ public final class InputListing {
       add(found, start.getPath(), start.getLen());
       return;
     }
+    if ("file".equals(fs.getScheme())) {
+      collectLocal(fs.makeQualified(start.getPath()), found);
+      return;
+    }
     String base = start.getPath().toUri().getPath();
     RemoteIterator<LocatedFileStatus> files = fs.listFiles(start.getPath(), true);
     while (files.hasNext()) {
@@ -105,6 +109,24 @@ public final class InputListing {
       if (file.isFile() && !isHidden(relative)) {
         add(found, file.getPath(), file.getLen());
       }
+    }
+  }
+
+  /**
+   * Local folders are walked with java.nio: Hadoop's local file statuses look up permissions by forking a
+   * process per file, which made listing 10,000 files take over a minute.
+   */
+  private static void collectLocal(Path root, Map<InputFormat, List<Entry>> found) throws IOException {
+    java.nio.file.Path base = java.nio.file.Paths.get(root.toUri());
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(base,
+        java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
+        if (java.nio.file.Files.isRegularFile(file) && !isHidden(base.relativize(file).toString())) {
+          add(found, new Path(file.toUri()), java.nio.file.Files.size(file));
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -43,6 +43,8 @@ import org.fsqspark.model.TokenizerManifest;
  * per shard, then write {@code _tokenizer.json} and, last, {@code _job.json}, which marks the table complete.
  */
 public final class TokenizeJob {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenizeJob.class);
+
   private final SparkSession spark;
   private final TokenizeConfig config;
   private final PrintWriter console;
@@ -63,7 +65,9 @@ public final class TokenizeJob {
       config.device().resolve(null);
     }
     spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
+    long listing = System.nanoTime();
     ShardPlan plan = ShardPlan.of(InputListing.list(hadoop, config.input(), config.format()), config.filesPerShard());
+    LOG.info("Listed {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
         plan.filesPerShard(), modelPackage.key(), config.imageColumn(), config.idColumn(),
@@ -83,10 +87,14 @@ public final class TokenizeJob {
     }
     console.flush();
 
+    long tokenizing = System.nanoTime();
     RunTotals work = todo.isEmpty() ? RunTotals.NONE : tokenize(hadoop, output, plan, todo, manifest,
         modelPackage, passthrough);
+    LOG.info("Tokenized {} shards in {} ms", todo.size(), (System.nanoTime() - tokenizing) / 1_000_000);
+    long counting = System.nanoTime();
     deleteQuietly(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.TEMPORARY_DIR));
     long[] counts = countRows(hadoop, output, plan);
+    LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
         counts[0] * manifest.tokensPerImage(), (System.nanoTime() - start) / 1e9, plan.shards().size(),
         plan.shards().size() - todo.size(), work.modelLoads(), work.executorJvms(), work.tasks(), work.gpus());
