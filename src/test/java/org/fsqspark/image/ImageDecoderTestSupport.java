@@ -30,6 +30,13 @@ public final class ImageDecoderTestSupport {
     return out.toByteArray();
   }
 
+  /** A JPEG start-of-image and a baseline frame header declaring 65535 x 65535 pixels, then end-of-image. */
+  public static byte[] jpegHeaderOnly(int width, int height) {
+    return new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0x00, 0x11, 0x08,
+        (byte) (height >>> 8), (byte) height, (byte) (width >>> 8), (byte) width, 0x03,
+        0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, (byte) 0xFF, (byte) 0xD9};
+  }
+
   private static void putInt(byte[] target, int at, int value) {
     target[at] = (byte) (value >>> 24);
     target[at + 1] = (byte) (value >>> 16);
