@@ -46,6 +46,29 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The executor JVMs the worker has launched and that are alive now: the worker's java children (their
+   * command lines are too long for /proc to show the main class).
+   */
+  List<ProcessHandle> executors() {
+    return processes.stream().flatMap(Process::descendants)
+        .filter(p -> p.isAlive() && p.info().command().orElse("").endsWith("/java"))
+        .toList();
+  }
+
+  /** The processes of the cluster and their children, for failure messages. */
+  String describe() {
+    StringBuilder text = new StringBuilder();
+    for (Process process : processes) {
+      text.append(process.pid()).append(" alive=").append(process.isAlive()).append("; children: ");
+      process.descendants().forEach(child -> text.append(child.pid()).append(' ')
+          .append(child.info().command().orElse("?")).append(' ')
+          .append(child.info().commandLine().map(c -> c.length() > 120 ? c.substring(c.length() - 120) : c).orElse("?"))
+          .append(" | "));
+    }
+    return text.toString();
+  }
+
   String masterUrl() {
     return "spark://127.0.0.1:" + masterPort;
   }
