@@ -24,13 +24,15 @@ public final class S3Server implements AutoCloseable {
   public static final String ACCESS_KEY = "fsq-test-access";
   public static final String SECRET_KEY = "fsq-test-secret-do-not-print";
 
-  private final Process process;
+  private Process process;
   private final int port;
+  private final Path data;
   private final S3Client client;
 
-  private S3Server(Process process, int port) {
+  private S3Server(Process process, int port, Path data) {
     this.process = process;
     this.port = port;
+    this.data = data;
     this.client = S3Client.builder()
         .endpointOverride(URI.create(endpoint()))
         .region(Region.US_EAST_1)
@@ -41,14 +43,29 @@ public final class S3Server implements AutoCloseable {
 
   /** Starts s3proxy on a free port with its data under {@code data}. */
   public static S3Server start(Path data) throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    return new S3Server(launch(data, port), port, data);
+  }
+
+  /** Kills the server, as an outage would; its data stays. */
+  public void stop() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Starts the server again on the same port and data. */
+  public void restart() throws IOException, InterruptedException {
+    process = launch(data, port);
+  }
+
+  private static Process launch(Path data, int port) throws IOException, InterruptedException {
     Path project = Path.of(System.getProperty("fsq.test.project.dir", ".")).toAbsolutePath();
     Path jar = project.resolve("target/s3proxy/s3proxy.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing; mvn generate-test-resources copies it");
-    }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
     }
     Files.createDirectories(data);
     Path properties = data.resolveSibling(data.getFileName() + ".properties");
@@ -61,11 +78,13 @@ public final class S3Server implements AutoCloseable {
         "jclouds.filesystem.basedir=" + data) + "\n");
     Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-jar", jar.toString(), "--properties", properties.toString()))
-        .redirectErrorStream(true).redirectOutput(data.resolveSibling(data.getFileName() + ".log").toFile()).start();
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling(data.getFileName() + ".log").toFile()))
+        .start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try (Socket ignored = new Socket("127.0.0.1", port)) {
-        return new S3Server(process, port);
+        return process;
       } catch (IOException notYet) {
         if (!process.isAlive()) {
           throw new IllegalStateException("s3proxy exited with " + process.exitValue());
