@@ -47,7 +47,11 @@ final class FolderShardReader implements ShardReader {
       in.readFully(0, bytes);
       return bytes;
     } catch (IOException e) {
-      throw new InputRecord.UnreadableInputException("cannot read the file: " + e.getMessage(), e);
+      if (StorageFailures.isAboutTheFile(e)) {
+        throw new InputRecord.UnreadableInputException("cannot read the file: " + e.getMessage(), e);
+      }
+      // The storage failed, not the file: fail the task so Spark retries it, rather than reject a good image.
+      throw new java.io.UncheckedIOException("Reading " + file.path() + " failed: " + e.getMessage(), e);
     }
   }
 

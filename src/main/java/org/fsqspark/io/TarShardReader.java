@@ -114,6 +114,10 @@ final class TarShardReader implements ShardReader {
             + entry.getSize() + " bytes");
       }
     } catch (IOException | RuntimeException e) {
+      if (StorageFailures.isTransient(e)) {
+        throw new java.io.UncheckedIOException("Reading " + source + " failed: " + e.getMessage(),
+            e instanceof IOException io ? io : new IOException(e));
+      }
       exhausted = true;
       lookahead = null;
       brokenReason = "tar " + source + " breaks off: " + e.getMessage();

@@ -107,6 +107,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
             settings.decodeThreads(), Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
       Batch batch = new Batch();
       while (prepared.hasNext()) {
+        stopIfKilled();
         Prepared image = prepared.next();
         if (image.rejectStage() != null) {
           output.addReject(image.record().id(), image.record().source(), image.rejectStage(), image.error());
@@ -121,6 +122,8 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       if (batch.size() > 0) {
         encode(batch, predictor, output);
       }
+      // A task of a failed or cancelled job must not commit after a re-run has started.
+      stopIfKilled();
       boolean committed = output.commit();
       return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
           (System.nanoTime() - start) / 1e9, device);
@@ -139,6 +142,8 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       return new Prepared(record, pixels, image.height(), image.width(), null, null);
     } catch (InputRecord.UnreadableInputException e) {
       return new Prepared(record, null, 0, 0, "read", e.getMessage());
+    } catch (java.io.UncheckedIOException e) {
+      throw e;
     } catch (ImageRejectedException e) {
       return new Prepared(record, null, 0, 0, e.stage(), e.getMessage());
     } catch (RuntimeException e) {
@@ -151,23 +156,42 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
         manifest.pixelMin(), manifest.pixelMax());
   }
 
+  /**
+   * Encodes a batch; if the encoder fails on it, retries image by image so only the bad ones are rejected.
+   * Only the encoder call is retried: a failure while writing rows fails the task, or rows would repeat.
+   */
   private void encode(Batch batch, Predictor<PixelBatch, TokenBatch> predictor, ShardOutput output)
       throws IOException {
+    TokenBatch tokens;
     try {
-      write(batch.images, predictor.predict(batch.pixels(manifest)), output);
+      tokens = predictor.predict(batch.pixels(manifest));
     } catch (TranslateException | RuntimeException batchFailure) {
-      // Find the image(s) responsible instead of losing the whole batch.
+      tokens = null;
+    }
+    if (tokens != null) {
+      write(batch.images, tokens, output);
+    } else {
       for (Prepared one : batch.images) {
+        TokenBatch single;
         try {
-          write(List.of(one), predictor.predict(Batch.of(one).pixels(manifest)), output);
+          single = predictor.predict(Batch.of(one).pixels(manifest));
         } catch (TranslateException | RuntimeException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           output.addReject(one.record().id(), one.record().source(), "encode", String.valueOf(cause.getMessage()));
           counters.rejects().add(1);
+          continue;
         }
+        write(List.of(one), single, output);
       }
     }
     batch.clear();
+  }
+
+  private static void stopIfKilled() {
+    TaskContext task = TaskContext.get();
+    if (task != null && task.isInterrupted()) {
+      throw new org.apache.spark.TaskKilledException("the job was cancelled");
+    }
   }
 
   private void write(List<Prepared> images, TokenBatch tokens, ShardOutput output) throws IOException {

@@ -67,7 +67,9 @@ class S3OutageTest {
       assertThat(second.tokenized()).isEqualTo(IMAGES);
       List<String> ids = spark.read().parquet("s3a://outage/tokens").select("id").as(Encoders.STRING())
           .collectAsList();
-      assertThat(ids).hasSize(IMAGES).doesNotHaveDuplicates();
+      String listing = s3.client().listObjectsV2(b -> b.bucket("outage").prefix("tokens/")).contents().stream()
+          .map(o -> o.key() + " " + o.size()).reduce("", (a, b) -> a + "\n" + b);
+      assertThat(ids).as(listing).doesNotHaveDuplicates().hasSize(IMAGES);
       assertThat(exists(s3, "tokens/_job.json")).isTrue();
     }
   }
