@@ -84,6 +84,8 @@ public enum Bound {
     private final double halfL;
     private final double offset;
     private final double shift;
+    /** thresholds[k - 1]: the smallest float whose digit is at least k; null for NONE. */
+    private final float[] thresholds;
 
     private ChannelRule(Bound bound, int levels) {
       this.bound = bound;
@@ -108,6 +110,53 @@ public enum Bound {
           this.shift = 0;
         }
       }
+      this.thresholds = bound == NONE ? null : thresholds();
+    }
+
+    /**
+     * Level digit of a float latent without evaluating tanh: the number of thresholds at or below it. The
+     * thresholds are found by bisection over all floats against {@link #digit(double, int)}, so this gives
+     * exactly the same digit for every float input, only about ten times faster.
+     */
+    int digit(float z, int channel) {
+      if (thresholds == null) {
+        return digit((double) z, channel);
+      }
+      int digit = 0;
+      for (float threshold : thresholds) {
+        digit += z >= threshold ? 1 : 0;
+      }
+      return digit;
+    }
+
+    private float[] thresholds() {
+      float[] result = new float[levels - 1];
+      for (int k = 1; k < levels; k++) {
+        long low = sortable(-Float.MAX_VALUE);
+        long high = sortable(Float.MAX_VALUE);
+        // Invariant: digit(low) < k <= digit(high); the digit never decreases as z grows.
+        while (high - low > 1) {
+          long middle = (low + high) >> 1;
+          if (digit((double) unsortable(middle), 0) >= k) {
+            high = middle;
+          } else {
+            low = middle;
+          }
+        }
+        result[k - 1] = unsortable(high);
+      }
+      return result;
+    }
+
+    /** Maps floats to longs in the same order (negative floats' bit patterns run backwards). */
+    private static long sortable(float value) {
+      int bits = Float.floatToIntBits(value);
+      return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    private static float unsortable(long key) {
+      int bits = (int) key;
+      return Float.intBitsToFloat(bits ^ ((bits >> 31) & 0x7fffffff));
     }
 
     /** Level digit in {@code 0..L-1} of a finite latent value. */

@@ -44,6 +44,15 @@ public final class FiniteScalarQuantizer implements Serializable {
     return index;
   }
 
+  private static float finite(float value, int position) {
+    if (!Float.isFinite(value)) {
+      throw new IllegalArgumentException(
+          "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the"
+              + " encoder is broken)");
+    }
+    return value;
+  }
+
   /** Token index of the latent vector that starts at {@code offset}, from float64 latents. */
   public int index(double[] latents, int offset) {
     Bound.ChannelRule[] channelRules = rules();

@@ -114,6 +114,56 @@ class FiniteScalarQuantizerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Bound.class, names = {"ATANH", "PAPER", "SYMMETRIC"})
+  void floatFastPathEqualsTheTanhFormulaEvenNextToEveryBoundary(Bound bound) {
+    for (Levels levels : List.of(Levels.of(3), Levels.of(4), Levels.of(5), Levels.of(8), Levels.of(16))) {
+      FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, bound);
+      int l = levels.get(0);
+      // Find every step of the digit function (coarse walk, then bisection on float values) and compare the
+      // fast path with the tanh formula on the 64 floats at either side of it.
+      float z = -8f;
+      int previous = fsq.index(new double[] {z}, 0);
+      int steps = 0;
+      while (z < 8f) {
+        float next = z + 1e-3f;
+        int reference = fsq.index(new double[] {next}, 0);
+        if (reference != previous) {
+          float low = z;
+          float high = next;
+          while (Math.nextUp(low) < high) {
+            float middle = low + (high - low) / 2;
+            if (middle <= low || middle >= high) {
+              middle = Math.nextUp(low);
+            }
+            if (fsq.index(new double[] {middle}, 0) == previous) {
+              low = middle;
+            } else {
+              high = middle;
+            }
+          }
+          float probe = high;
+          for (int i = 0; i < 64; i++) {
+            probe = Math.nextDown(probe);
+          }
+          for (int i = 0; i < 128; i++, probe = Math.nextUp(probe)) {
+            assertThat(fsq.index(new float[] {probe}, 0)).as("%s L=%d z=%s", bound, l, probe)
+                .isEqualTo(fsq.index(new double[] {probe}, 0));
+          }
+          steps++;
+        }
+        previous = reference;
+        z = next;
+      }
+      assertThat(steps).isEqualTo(l - 1);
+      Random random = new Random(l);
+      for (int i = 0; i < 200_000; i++) {
+        float value = (float) (random.nextGaussian() * (i % 2 == 0 ? 1 : 6));
+        assertThat(fsq.index(new float[] {value}, 0)).isEqualTo(fsq.index(new double[] {value}, 0));
+      }
+    }
+  }
+
   @Test
   void channelFirstLayoutMatchesChannelLast() {
     Random random = new Random(3);
