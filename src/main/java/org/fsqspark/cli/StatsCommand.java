@@ -31,9 +31,10 @@ final class StatsCommand implements Callable<Integer> {
       description = "Levels, only for tables without a tokenizer manifest.")
   String levels;
 
-  @Option(names = "--compare", paramLabel = "URI",
-      description = "A second token table to report side by side (e.g. another codebook size, or VQ vs FSQ).")
-  String compare;
+  @Option(names = "--compare", arity = "1..2", paramLabel = "URI",
+      description = "Report two token tables side by side (e.g. two codebook sizes, or FSQ vs VQ): --compare A B,"
+          + " or --input A --compare B.")
+  java.util.List<String> compare;
 
   @Option(names = "--no-compression", description = "Skip the compression cost (histogram statistics only).")
   boolean noCompression;
@@ -47,7 +48,18 @@ final class StatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StatsConfig config = new StatsConfig(input, compare, output, levels, !noCompression, verify);
+    String first = input;
+    String second = null;
+    if (compare != null && compare.size() == 2) {
+      if (input != null) {
+        throw new IllegalArgumentException("Give either --input A --compare B or --compare A B, not both");
+      }
+      first = compare.get(0);
+      second = compare.get(1);
+    } else if (compare != null) {
+      second = compare.get(0);
+    }
+    StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify);
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
     try {

@@ -29,6 +29,13 @@ class TokenizeCommandTest {
         work.resolve("tokens").toString(), "--output", work.resolve("stats").toString());
     assertThat(stats.exitCode()).as(stats.err()).isZero();
     assertThat(stats.out()).contains("images           30", "tokens           1470", "usage", "perplexity");
+
+    CliRunner.Result compare = CliRunner.run("stats", "--master", "local[2]", "--compare",
+        work.resolve("tokens").toString(), work.resolve("tokens").toString(), "--output",
+        work.resolve("compare").toString(), "--no-compression");
+    assertThat(compare.exitCode()).as(compare.err()).isZero();
+    assertThat(compare.out()).contains("== A", "== B", "report: ");
+    assertThat(work.resolve("compare/report.html")).exists();
   }
 
   @Test
