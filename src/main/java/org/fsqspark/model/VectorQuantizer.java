@@ -47,20 +47,33 @@ public final class VectorQuantizer {
     return nearest(vectors, codes).toType(DataType.INT32, false).reshape(shape.get(0), shape.get(2), shape.get(3));
   }
 
-  /** Row index (INT64) of the nearest row of {@code codes} (N x d) for every row of {@code vectors} (M x d). */
+  /**
+   * Row index (INT64) of the nearest row of {@code codes} (N x d) for every row of {@code vectors} (M x d),
+   * attached to the vectors' manager. Everything in between lives in a scope closed here: DJL attaches a
+   * result to its left operand's manager, and the codebook may belong to the model, which lives for a
+   * whole training run.
+   */
   public static NDArray nearest(NDArray vectors, NDArray codes) {
-    NDArray codeNorms = codes.square().sum(new int[] {1});
-    NDArray codesT = codes.transpose();
-    long rows = vectors.getShape().get(0);
-    NDArray result = null;
-    for (long start = 0; start < rows; start += CHUNK) {
-      NDArray chunk = vectors.get(new NDIndex("{}:{}", start, Math.min(rows, start + CHUNK)));
-      // |z - e|^2 = |z|^2 - 2 z.e + |e|^2; |z|^2 is the same for every e and does not change the argmin.
-      NDArray distances = codeNorms.sub(chunk.matMul(codesT).mul(2));
-      NDArray nearest = distances.argMin(1);
-      result = result == null ? nearest : result.concat(nearest);
+    NDManager owner = vectors.getManager();
+    try (NDManager scope = owner.newSubManager()) {
+      NDArray local = codes.stopGradient();
+      local.attach(scope);
+      NDArray codeNorms = local.square().sum(new int[] {1});
+      NDArray codesT = local.transpose();
+      long rows = vectors.getShape().get(0);
+      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+      for (long start = 0; start < rows; start += CHUNK) {
+        NDArray chunk = vectors.get(new NDIndex("{}:{}", start, Math.min(rows, start + CHUNK)));
+        chunk.attach(scope);
+        // |z - e|^2 = |z|^2 - 2 z.e + |e|^2; |z|^2 is the same for every e and does not change the argmin.
+        NDArray distances = chunk.matMul(codesT).mul(-2).add(codeNorms);
+        parts.add(distances.argMin(1));
+      }
+      NDArray result = (parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts))
+          .toType(DataType.INT64, false);
+      result.attach(owner);
+      return result;
     }
-    return result.toType(DataType.INT64, false);
   }
 
   /** Codebook vectors of indices, as B x d x h x w decoder input. */

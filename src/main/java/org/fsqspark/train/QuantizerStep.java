@@ -75,8 +75,10 @@ abstract class QuantizerStep extends AbstractBlock {
       Shape shape = z.getShape();
       NDArray e = store.getValue(codebook, z.getDevice(), training);
       NDArray flat = z.transpose(0, 2, 3, 1).reshape(-1, dimension);
-      NDArray nearest = VectorQuantizer.nearest(flat.stopGradient(), e.stopGradient());
+      NDArray nearest = VectorQuantizer.nearest(flat.stopGradient(), e);
       NDArray q = e.get(nearest);
+      // Results attach to their left operand's manager; keep this step's arrays with the batch, not the model.
+      q.attach(z.getManager());
       NDArray codebookLoss = q.sub(flat.stopGradient()).square().mean();
       NDArray commitmentLoss = flat.sub(q.stopGradient()).square().mean().mul(beta);
       NDArray straightThrough = flat.add(q.sub(flat).stopGradient());
