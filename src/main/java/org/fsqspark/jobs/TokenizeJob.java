@@ -93,7 +93,7 @@ public final class TokenizeJob {
     LOG.info("Tokenized {} shards in {} ms", todo.size(), (System.nanoTime() - tokenizing) / 1_000_000);
     long counting = System.nanoTime();
     deleteQuietly(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.TEMPORARY_DIR));
-    long[] counts = countRows(hadoop, output, plan);
+    long[] counts = countRows(hadoop, output, plan, work.rowsByShard());
     LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
         counts[0] * manifest.tokensPerImage(), (System.nanoTime() - start) / 1e9, plan.shards().size(),
@@ -104,8 +104,9 @@ public final class TokenizeJob {
   }
 
   /** What the Spark part of a run reports. */
-  private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus) {
-    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of());
+  private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
+      java.util.Map<String, long[]> rowsByShard) {
+    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of());
   }
 
   private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
@@ -132,11 +133,17 @@ public final class TokenizeJob {
       List<ShardResult> results = jsc.parallelize(todo, todo.size()).mapPartitions(function).collect();
       progress.finish(results.stream().mapToLong(ShardResult::tokenized).sum(),
           results.stream().mapToLong(ShardResult::rejected).sum());
+      java.util.Map<String, long[]> rows = new java.util.HashMap<>();
+      for (ShardResult result : results) {
+        if (result.committed()) {
+          rows.put(result.name(), new long[] {result.tokenized(), result.rejected()});
+        }
+      }
+      return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
+          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows);
     } finally {
       shipped.destroy();
     }
-    return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
-        new ArrayList<>(new java.util.TreeSet<>(gpus.value())));
   }
 
   /** Creates the output, or checks that an existing one was started by this same command. */
@@ -184,13 +191,23 @@ public final class TokenizeJob {
     return names;
   }
 
-  /** Rows of every committed token and rejects file, read from the Parquet footers. */
-  private static long[] countRows(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan) {
+  /**
+   * Rows of every committed shard: from this run's task results, and from the Parquet footers for shards
+   * that an earlier run (or another attempt) committed.
+   */
+  private static long[] countRows(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan,
+      java.util.Map<String, long[]> known) {
     long tokens = 0;
     long rejects = 0;
     try {
       FileSystem fs = output.getFileSystem(hadoop);
       for (Shard shard : plan.shards()) {
+        long[] rows = known.get(shard.name());
+        if (rows != null) {
+          tokens += rows[0];
+          rejects += rows[1];
+          continue;
+        }
         org.apache.hadoop.fs.Path tokenFile = ShardOutput.committedTokens(output, shard);
         if (!fs.exists(tokenFile)) {
           throw new IllegalStateException("Shard " + shard.name() + " was not committed; run the same command again"

@@ -50,6 +50,18 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   record Settings(String root, String output, int batchSize, long maxPixels, int decodeThreads,
       DeviceRequest device, ReadOptions read, Map<String, String> footer) implements java.io.Serializable {}
 
+  /** Where one task's time went, in nanoseconds; logged per shard at INFO. */
+  private static final class Timings {
+    long opening;
+    long waitingForDecode;
+    long encoding;
+    long writing;
+    long committing;
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenizeShards.class);
+  private transient Timings timings;
+
   private final Broadcast<ModelSource> model;
   private final HadoopConfiguration hadoop;
   private final TokenizerManifest manifest;
@@ -99,6 +111,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   private ShardResult tokenize(Shard shard, Predictor<PixelBatch, TokenBatch> predictor, long attempt, String device)
       throws IOException {
     long start = System.nanoTime();
+    timings = new Timings();
     Configuration conf = hadoop.get();
     List<Column> passthrough = settings.read().passthrough();
     try (ShardOutput output = new ShardOutput(conf, settings.output(), shard, attempt, passthrough, settings.footer());
@@ -106,9 +119,17 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
         DecodeAhead<InputRecord, Prepared> prepared = new DecodeAhead<>(reader, this::prepare,
             settings.decodeThreads(), Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
       Batch batch = new Batch();
-      while (prepared.hasNext()) {
+      long opened = System.nanoTime();
+      timings.opening += opened - start;
+      while (true) {
+        long waiting = System.nanoTime();
+        boolean more = prepared.hasNext();
+        Prepared image = more ? prepared.next() : null;
+        timings.waitingForDecode += System.nanoTime() - waiting;
+        if (!more) {
+          break;
+        }
         stopIfKilled();
-        Prepared image = prepared.next();
         if (image.rejectStage() != null) {
           output.addReject(image.record().id(), image.record().source(), image.rejectStage(), image.error());
           counters.rejects().add(1);
@@ -124,9 +145,16 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       }
       // A task of a failed or cancelled job must not commit after a re-run has started.
       stopIfKilled();
+      long committing = System.nanoTime();
       boolean committed = output.commit();
+      timings.committing += System.nanoTime() - committing;
+      double seconds = (System.nanoTime() - start) / 1e9;
+      LOG.info("Shard {}: {} images in {} ms: opening {} ms, waiting for decoded images {} ms, encoding {} ms, "
+          + "writing {} ms, committing {} ms", shard.name(), output.tokenRows() + output.rejectRows(),
+          Math.round(seconds * 1000), timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000,
+          timings.encoding / 1_000_000, timings.writing / 1_000_000, timings.committing / 1_000_000);
       return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
-          (System.nanoTime() - start) / 1e9, device);
+          seconds, device);
     }
   }
 
@@ -163,13 +191,17 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   private void encode(Batch batch, Predictor<PixelBatch, TokenBatch> predictor, ShardOutput output)
       throws IOException {
     TokenBatch tokens;
+    long encoding = System.nanoTime();
     try {
       tokens = predictor.predict(batch.pixels(manifest));
     } catch (TranslateException | RuntimeException batchFailure) {
       tokens = null;
     }
+    long writing = System.nanoTime();
+    timings.encoding += writing - encoding;
     if (tokens != null) {
       write(batch.images, tokens, output);
+      timings.writing += System.nanoTime() - writing;
     } else {
       for (Prepared one : batch.images) {
         TokenBatch single;
