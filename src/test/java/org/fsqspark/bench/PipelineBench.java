@@ -44,7 +44,7 @@ import org.fsqspark.model.TokenizerModel;
  * times and reported as a median: the tokenize job, its two stages alone, the same work in a plain Java loop
  * without Spark, and the stats histogram job against a plain scan. Prints {@code name: value} lines.
  *
- * <p>Usage: PipelineBench IMAGE_DIR WORK_DIR REPEATS [MODEL]
+ * <p>Usage: PipelineBench IMAGE_DIR WORK_DIR REPEATS [MODEL [e2e]] (with {@code e2e}, only the tokenize job)
  */
 public final class PipelineBench {
   private final Path images;
@@ -64,7 +64,11 @@ public final class PipelineBench {
   public static void main(String[] args) throws Exception {
     PipelineBench bench = new PipelineBench(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2]),
         args.length > 3 ? args[3] : "default");
-    bench.run();
+    if (args.length > 4 && "e2e".equals(args[4])) {
+      bench.runJobOnly();
+    } else {
+      bench.run();
+    }
     System.exit(0);
   }
 
@@ -112,6 +116,19 @@ public final class PipelineBench {
   }
 
   private int run = 0;
+
+  /** Only the tokenize job, e.g. with the TorchScript export of the default model for the Python comparison. */
+  private void runJobOnly() throws Exception {
+    JvmModelCache.limitEngineThreads(1);
+    long count;
+    try (Stream<Path> walk = Files.walk(images)) {
+      count = walk.filter(Files::isRegularFile).count();
+    }
+    SparkSession spark = SparkSessions.start("fsq-bench", Map.of("spark.master", "local[" + threads + "]",
+        "spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1"));
+    print("tokenize_torchscript_images_per_s", median(() -> tokenizeJob(spark, (int) count)));
+    spark.stop();
+  }
 
   /** Images per second of the whole tokenize job (Spark session already up). */
   private double tokenizeJob(SparkSession spark, int count) {
