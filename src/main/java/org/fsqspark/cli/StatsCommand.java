@@ -21,7 +21,8 @@ final class StatsCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "URI", description = "Token table folder (fsq tokenize --output).")
+  @Option(names = "--input", paramLabel = "URI",
+      description = "Token table folder (fsq tokenize --output); required unless --compare A B.")
   String input;
 
   @Option(names = "--output", required = true, paramLabel = "URI", description = "Folder for stats.json.")
@@ -58,6 +59,10 @@ final class StatsCommand implements Callable<Integer> {
       second = compare.get(1);
     } else if (compare != null) {
       second = compare.get(0);
+    }
+    if (first == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "Missing required option: '--input=URI' (or give two tables with --compare A B)");
     }
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify);
     PrintWriter out = spec.commandLine().getOut();
