@@ -99,10 +99,19 @@ public final class Preprocessor implements Serializable {
   /** Resamples the source rectangle of every channel to outW x outH, placed at (x0, y0) of a stride-wide plane. */
   private void resample(float[] planes, int w, int h, double srcX, double srcY, double srcW, double srcH,
       int outW, int outH, float[] out, int offset, int stride, int x0, int y0) {
+    int planeOut = height * width;
+    if (srcX == 0 && srcY == 0 && srcW == w && srcH == h && outW == w && outH == h) {
+      // Same size: the filter's weights are exactly 1 on the pixel itself, so copy the rows.
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < h; y++) {
+          System.arraycopy(planes, c * w * h + y * w, out, offset + c * planeOut + (y0 + y) * stride + x0, w);
+        }
+      }
+      return;
+    }
     Taps horizontal = Taps.of(w, srcX, srcW, outW);
     Taps vertical = Taps.of(h, srcY, srcH, outH);
     float[] rows = new float[h * outW];
-    int planeOut = height * width;
     for (int c = 0; c < channels; c++) {
       int base = c * w * h;
       for (int y = 0; y < h; y++) {

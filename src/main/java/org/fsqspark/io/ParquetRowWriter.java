@@ -2,17 +2,23 @@ package org.fsqspark.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
@@ -33,11 +39,26 @@ public final class ParquetRowWriter implements Closeable {
   public ParquetRowWriter(Configuration conf, Path file, List<Column> columns, Map<String, String> metadata)
       throws IOException {
     MessageType schema = schemaOf(columns);
-    writer = new Builder(HadoopOutputFile.fromPath(file, conf), schema, columns, metadata)
+    writer = new Builder(outputFile(file, conf), schema, columns, metadata)
         .withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .build();
+  }
+
+  /**
+   * Local files are written with java.nio: Hadoop's local file system sets the permissions of every new file
+   * by starting a {@code chmod} process when Hadoop's native library is absent (as it usually is), which
+   * costs more than writing a small shard file.
+   */
+  private static OutputFile outputFile(Path file, Configuration conf) throws IOException {
+    FileSystem fs = file.getFileSystem(conf);
+    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+      java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri());
+      Files.createDirectories(local.getParent());
+      return new LocalOutputFile(local);
+    }
+    return HadoopOutputFile.fromPath(file, conf);
   }
 
   /** Writes one row; {@code values[i]} belongs to column i (String, Integer, Long, Float, Double, Boolean, byte[], int[]). */
@@ -86,7 +107,7 @@ public final class ParquetRowWriter implements Closeable {
     private final List<Column> columns;
     private final Map<String, String> metadata;
 
-    Builder(HadoopOutputFile file, MessageType schema, List<Column> columns, Map<String, String> metadata) {
+    Builder(OutputFile file, MessageType schema, List<Column> columns, Map<String, String> metadata) {
       super(file);
       this.schema = schema;
       this.columns = columns;
