@@ -12,6 +12,11 @@ import org.fsqspark.fsq.Levels;
  * of their own. The model keeps learning across the grids of one stream.
  */
 public final class ContextModel {
+  /**
+   * Widest channel the model codes: FSQ channels have a handful of levels. A VQ index has no digits, and
+   * contexts of three neighbouring indices out of thousands would be too sparse to learn and too big to hold.
+   */
+  public static final int MAX_LEVELS_PER_CHANNEL = 16;
   private static final int STEP = 24;
   private static final int LIMIT = 1 << 16;
 
@@ -19,8 +24,26 @@ public final class ContextModel {
   private final int channels;
   private final Map<Long, Frequencies>[] contexts;
 
+  /** Why these levels cannot be coded with this model, or null when they can. */
+  public static String unsupportedReason(Levels levels) {
+    for (int c = 0; c < levels.channels(); c++) {
+      if (levels.get(c) > MAX_LEVELS_PER_CHANNEL) {
+        return levels.channels() == 1
+            ? "codes FSQ digits of at most " + MAX_LEVELS_PER_CHANNEL + " levels; a single index of "
+                + levels.get(c) + " codes (e.g. VQ) has none"
+            : "codes channels of at most " + MAX_LEVELS_PER_CHANNEL + " levels; channel " + c + " has "
+                + levels.get(c);
+      }
+    }
+    return null;
+  }
+
   @SuppressWarnings("unchecked")
   public ContextModel(Levels levels) {
+    String unsupported = unsupportedReason(levels);
+    if (unsupported != null) {
+      throw new IllegalArgumentException("The context model " + unsupported);
+    }
     this.levels = levels;
     this.channels = levels.channels();
     this.contexts = new Map[channels];

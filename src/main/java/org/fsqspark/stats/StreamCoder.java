@@ -117,6 +117,11 @@ public final class StreamCoder {
   }
 
   private void context(List<TokenGrid> grids, CompressionCost cost) {
+    String unsupported = ContextModel.unsupportedReason(levels);
+    if (unsupported != null) {
+      cost.skip(CostModel.CONTEXT, "the context model " + unsupported);
+      return;
+    }
     ContextModel model = new ContextModel(levels);
     RangeEncoder encoder = new RangeEncoder();
     for (TokenGrid grid : grids) {

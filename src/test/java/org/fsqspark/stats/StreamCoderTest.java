@@ -48,6 +48,27 @@ class StreamCoderTest {
   }
 
   @Test
+  void aVqIndexIsNotCodedAsDigitsButEverythingElseStillIs() {
+    Levels vq = Levels.of(16384);
+    Random random = new Random(6);
+    List<TokenGrid> grids = new ArrayList<>();
+    for (int g = 0; g < 200; g++) {
+      int[] tokens = new int[49];
+      for (int i = 0; i < tokens.length; i++) {
+        tokens[i] = random.nextInt(vq.codebookSize());
+      }
+      grids.add(new TokenGrid(tokens, 7, 7));
+    }
+    CompressionCost cost = new StreamCoder(vq, UnigramCode.of(histogramOf(grids, vq)), true).code(grids);
+    assertThat(cost.skipped()).containsOnlyKeys(CostModel.CONTEXT);
+    assertThat(cost.skipped().get(CostModel.CONTEXT)).contains("16384");
+    assertThat(cost.bytes()).containsKeys(CostModel.UNIGRAM, CostModel.ADAPTIVE_STREAM, CostModel.XZ);
+    assertThat(cost.verifiedTokens()).isEqualTo(200 * 49);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ContextModel(vq))
+        .hasMessageContaining("at most " + ContextModel.MAX_LEVELS_PER_CHANNEL);
+  }
+
+  @Test
   void unigramHeaderRoundTrips() {
     CodebookHistogram histogram = new CodebookHistogram(1 << 22);
     histogram.addAll(new int[] {0, 5, 5, 4_000_000, (1 << 22) - 1, 123_456, 123_456, 123_456});
