@@ -3,6 +3,8 @@ package org.fsqspark.image;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -91,6 +93,9 @@ public final class ImageDecoder {
       }
       return new DecodedImage(width, height, 1, planes);
     }
+    if (isByteSrgb(colorModel, image.getRaster())) {
+      return fromByteSrgb(image.getRaster(), width, height, colorModel.hasAlpha() && !colorModel.isAlphaPremultiplied());
+    }
     int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
     boolean alpha = colorModel.hasAlpha();
     float[] planes = new float[pixels * 3];
@@ -100,6 +105,40 @@ public final class ImageDecoder {
       planes[i] = ((value >>> 16) & 0xff) / 255f * a;
       planes[pixels + i] = ((value >>> 8) & 0xff) / 255f * a;
       planes[2 * pixels + i] = (value & 0xff) / 255f * a;
+    }
+    return new DecodedImage(width, height, 3, planes);
+  }
+
+  /** 8-bit sRGB components, what PNG and JPEG readers return for colour photos; no colour conversion needed. */
+  private static boolean isByteSrgb(ColorModel colorModel, Raster raster) {
+    if (!(colorModel instanceof ComponentColorModel) || !colorModel.getColorSpace().isCS_sRGB()
+        || raster.getTransferType() != DataBuffer.TYPE_BYTE || raster.getNumBands() < 3) {
+      return false;
+    }
+    for (int size : colorModel.getComponentSize()) {
+      if (size != 8) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Reads the bands straight from the raster: getRGB() would convert every pixel through the colour model
+   * one call at a time, which costs as much as decoding the file. Same values, composited on black.
+   */
+  private static DecodedImage fromByteSrgb(Raster raster, int width, int height, boolean straightAlpha) {
+    int pixels = width * height;
+    float[] planes = new float[pixels * 3];
+    int[] alphas = straightAlpha ? raster.getSamples(0, 0, width, height, 3, (int[]) null) : null;
+    int[] samples = new int[pixels];
+    for (int band = 0; band < 3; band++) {
+      raster.getSamples(0, 0, width, height, band, samples);
+      int base = band * pixels;
+      for (int i = 0; i < pixels; i++) {
+        float value = samples[i] / 255f;
+        planes[base + i] = alphas == null ? value : value * (alphas[i] / 255f);
+      }
     }
     return new DecodedImage(width, height, 3, planes);
   }

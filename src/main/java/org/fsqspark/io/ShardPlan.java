@@ -8,17 +8,20 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * How an input is cut into shards: image files in runs of {@code filesPerShard} in path order, every
- * Parquet file or tar on its own. The same listing always gives the same shards, which is what lets a
+ * How an input is cut into shards: image files in runs of at most {@code filesPerShard} in path order
+ * (and, when {@code maxShardBytes} is set, of at most that many bytes), every Parquet file or tar on its own. The same listing always gives the same shards, which is what lets a
  * re-run recognise the shards an earlier run already committed; {@link #digest()} detects a changed input.
  */
-public record ShardPlan(InputListing.Result listing, int filesPerShard, List<Shard> shards, String digest) {
+public record ShardPlan(InputListing.Result listing, int filesPerShard, long maxShardBytes, List<Shard> shards,
+    String digest) {
   /** Largest default run of image files per shard. */
   public static final int MAX_DEFAULT_FILES_PER_SHARD = 1000;
   /** Smallest default run: below it a task costs more in scheduling and files than it saves. */
   public static final int MIN_DEFAULT_FILES_PER_SHARD = 16;
   /** Default shard count to aim for on small inputs, so even a few hundred images use every core. */
   public static final int TARGET_SHARDS = 32;
+  /** Smallest default byte limit per shard, so small inputs are not cut into many tiny tasks. */
+  public static final long MIN_DEFAULT_SHARD_BYTES = 1L << 20;
 
   /**
    * The default files per shard for a folder of {@code files} images: about {@link #TARGET_SHARDS} shards,
@@ -30,21 +33,44 @@ public record ShardPlan(InputListing.Result listing, int filesPerShard, List<Sha
     return Math.max(MIN_DEFAULT_FILES_PER_SHARD, Math.min(MAX_DEFAULT_FILES_PER_SHARD, perShard));
   }
 
-  /** Cuts a listing into shards; {@code filesPerShard} 0 chooses {@link #defaultFilesPerShard}. */
+  /**
+   * Cuts a listing into shards; {@code filesPerShard} 0 chooses {@link #defaultFilesPerShard} and also caps
+   * each shard at {@link #defaultMaxShardBytes}: decode time follows encoded bytes more than file count, so a
+   * folder of large photos after many thumbnails is spread over several tasks instead of one straggler.
+   */
   public static ShardPlan of(InputListing.Result listing, int filesPerShard) {
     if (filesPerShard < 0) {
       throw new IllegalArgumentException("--files-per-shard must be positive (or 0 for automatic), got " + filesPerShard);
     }
-    if (filesPerShard == 0) {
-      filesPerShard = defaultFilesPerShard(listing.files().size());
-    }
     List<InputListing.Entry> files = listing.files();
-    int step = listing.format() == InputFormat.FOLDER ? filesPerShard : 1;
-    List<Shard> shards = new ArrayList<>();
-    for (int start = 0; start < files.size(); start += step) {
-      shards.add(new Shard(shards.size(), listing.format(), files.subList(start, Math.min(files.size(), start + step))));
+    if (listing.format() != InputFormat.FOLDER) {
+      List<Shard> shards = new ArrayList<>();
+      for (InputListing.Entry file : files) {
+        shards.add(new Shard(shards.size(), listing.format(), List.of(file)));
+      }
+      return new ShardPlan(listing, 1, 0, List.copyOf(shards), digestOf(listing, 1, 0));
     }
-    return new ShardPlan(listing, step, List.copyOf(shards), digestOf(listing, step));
+    long maxBytes = filesPerShard == 0 ? defaultMaxShardBytes(files) : 0;
+    int perShard = filesPerShard == 0 ? defaultFilesPerShard(files.size()) : filesPerShard;
+    List<Shard> shards = new ArrayList<>();
+    int start = 0;
+    long bytes = 0;
+    for (int i = 0; i < files.size(); i++) {
+      bytes += files.get(i).length();
+      boolean full = i + 1 - start == perShard || (maxBytes > 0 && bytes >= maxBytes);
+      if (full || i == files.size() - 1) {
+        shards.add(new Shard(shards.size(), listing.format(), files.subList(start, i + 1)));
+        start = i + 1;
+        bytes = 0;
+      }
+    }
+    return new ShardPlan(listing, perShard, maxBytes, List.copyOf(shards), digestOf(listing, perShard, maxBytes));
+  }
+
+  /** The default byte limit per shard: about a {@link #TARGET_SHARDS}th of the input, at least 1 MiB. */
+  public static long defaultMaxShardBytes(List<InputListing.Entry> files) {
+    long total = files.stream().mapToLong(InputListing.Entry::length).sum();
+    return Math.max(MIN_DEFAULT_SHARD_BYTES, (total + TARGET_SHARDS - 1) / TARGET_SHARDS);
   }
 
   /** Input files in all shards. */
@@ -52,10 +78,10 @@ public record ShardPlan(InputListing.Result listing, int filesPerShard, List<Sha
     return listing.files().size();
   }
 
-  private static String digestOf(InputListing.Result listing, int step) {
+  private static String digestOf(InputListing.Result listing, int step, long maxBytes) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((listing.format() + "\n" + step + "\n").getBytes(StandardCharsets.UTF_8));
+      sha.update((listing.format() + "\n" + step + "\n" + maxBytes + "\n").getBytes(StandardCharsets.UTF_8));
       for (InputListing.Entry entry : listing.files()) {
         sha.update((relative(listing.root(), entry.path()) + "\t" + entry.length() + "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -17,7 +17,8 @@ import java.util.Map;
 record RunSpec(Map<String, String> fields) {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-  static RunSpec of(String input, String format, String listingDigest, int shards, int filesPerShard, String modelKey,
+  static RunSpec of(String input, String format, String listingDigest, int shards, int filesPerShard, long maxShardBytes,
+      String modelKey,
       String imageColumn, String idColumn, List<String> passthrough) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("input", input);
@@ -25,6 +26,7 @@ record RunSpec(Map<String, String> fields) {
     fields.put("listing_sha256", listingDigest);
     fields.put("shards", Integer.toString(shards));
     fields.put("files_per_shard", Integer.toString(filesPerShard));
+    fields.put("max_shard_bytes", Long.toString(maxShardBytes));
     fields.put("model", modelKey);
     fields.put("image_column", String.valueOf(imageColumn));
     fields.put("id_column", String.valueOf(idColumn));

@@ -70,7 +70,7 @@ public final class TokenizeJob {
     LOG.info("Listed {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
-        plan.filesPerShard(), modelPackage.key(), config.imageColumn(), config.idColumn(),
+        plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
         passthrough.stream().map(Column::name).toList());
     org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
     prepareOutput(hadoop, output, run);
