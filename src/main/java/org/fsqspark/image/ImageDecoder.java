@@ -1,12 +1,12 @@
 package org.fsqspark.image;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -40,7 +40,8 @@ public final class ImageDecoder {
     if (bytes == null || bytes.length == 0) {
       throw new ImageRejectedException("read", "empty file (0 bytes)");
     }
-    try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // ImageIO.createImageInputStream would cache the stream in a temporary file (ImageIO's default) or copy it.
+    try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
         throw new ImageRejectedException("decode", "not a recognised image format (" + describeHead(bytes) + ")");
