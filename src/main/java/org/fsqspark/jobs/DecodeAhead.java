@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * Maps a source iterator on a small thread pool while the caller consumes results in source order, keeping
  * at most {@code window} items in flight: decoding runs ahead of inference, memory stays bounded, and the
- * output order (and therefore the written file) does not depend on thread timing.
+ * output order (and therefore the written file) does not depend on thread timing. With no threads the
+ * caller maps each item itself when it asks for it.
  */
 final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
   private final Iterator<I> source;
@@ -22,13 +23,13 @@ final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
   private final int window;
 
   DecodeAhead(Iterator<I> source, Function<I, O> work, int threads, int window, String name) {
-    if (threads <= 0 || window <= 0) {
-      throw new IllegalArgumentException("threads and window must be positive, got " + threads + " and " + window);
+    if (threads < 0 || window <= 0) {
+      throw new IllegalArgumentException("threads must be >= 0 and window positive, got " + threads + " and " + window);
     }
     this.source = source;
     this.work = work;
     this.window = window;
-    this.pool = Executors.newFixedThreadPool(threads, runnable -> {
+    this.pool = threads == 0 ? null : Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
       return thread;
@@ -37,12 +38,18 @@ final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
 
   @Override
   public boolean hasNext() {
+    if (pool == null) {
+      return source.hasNext();
+    }
     fill();
     return !inFlight.isEmpty();
   }
 
   @Override
   public O next() {
+    if (pool == null) {
+      return work.apply(source.next());
+    }
     fill();
     Future<O> head = inFlight.poll();
     if (head == null) {
@@ -71,6 +78,8 @@ final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
 
   @Override
   public void close() {
-    pool.shutdownNow();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
   }
 }

@@ -64,7 +64,8 @@ public final class DecodeJob {
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ModelSource> shipped = jsc.broadcast(source);
-    DecodeShards function = new DecodeShards(shipped, new HadoopConfiguration(hadoop), manifest, config, originals,
+    Broadcast<HadoopConfiguration> hadoopConf = jsc.broadcast(new HadoopConfiguration(hadoop));
+    DecodeShards function = new DecodeShards(shipped, hadoopConf, manifest, config, originals,
         DeviceRequest.parse("auto", true));
     console.printf(Locale.ROOT, "decode: %s with the decoder of %s into %s%n", config.input(), manifest.name(), output);
     console.flush();
@@ -74,6 +75,7 @@ public final class DecodeJob {
       partials = table.select(TokenTable.ID, TokenTable.TOKENS).javaRDD().mapPartitions(function).collect();
     } finally {
       shipped.destroy();
+      hadoopConf.destroy();
     }
     deleteQuietly(hadoop, new Path(output, TokenTable.TEMPORARY_DIR));
     long images = partials.stream().mapToLong(p -> p.images).sum();

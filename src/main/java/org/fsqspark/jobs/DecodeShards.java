@@ -58,13 +58,13 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
   record Sample(String id, float[] original, float[] reconstruction) implements Serializable {}
 
   private final Broadcast<ModelSource> model;
-  private final HadoopConfiguration hadoop;
+  private final Broadcast<HadoopConfiguration> hadoop;
   private final TokenizerManifest manifest;
   private final DecodeConfig config;
   private final String originalsRoot;
   private final DeviceRequest device;
 
-  DecodeShards(Broadcast<ModelSource> model, HadoopConfiguration hadoop, TokenizerManifest manifest, DecodeConfig config,
+  DecodeShards(Broadcast<ModelSource> model, Broadcast<HadoopConfiguration> hadoop, TokenizerManifest manifest, DecodeConfig config,
       String originalsRoot, DeviceRequest device) {
     this.model = model;
     this.hadoop = hadoop;
@@ -81,7 +81,7 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
     DecoderModel decoder = JvmModelCache.obtainDecoder(model.value(), device.resolve(TokenizeShards.assignedGpu(task)));
     int partition = task == null ? 0 : task.partitionId();
     long attempt = task == null ? 0 : task.taskAttemptId();
-    Configuration conf = hadoop.get();
+    Configuration conf = hadoop.value().get();
     Path output = new Path(config.output());
     Partial partial = new Partial();
     ParquetRowWriter images = null;

@@ -15,7 +15,7 @@ import org.fsqspark.model.DeviceRequest;
  * @param imageColumn the image column of Parquet input
  * @param idColumn the column holding ids in Parquet input, or null for {@code file#row}
  * @param filesPerShard image files per shard (the unit of work and of resume) for folder input; 0 = automatic
- * @param decodeThreads decode threads per task; 0 means {@code spark.task.cpus}
+ * @param decodeThreads decode threads per task ahead of the encoder; 0 chooses from the task's cores and device
  * @param progressSeconds interval of progress lines; 0 turns them off
  */
 public record TokenizeConfig(
@@ -58,7 +58,7 @@ public record TokenizeConfig(
       throw new IllegalArgumentException("--files-per-shard must be >= 0 (0 = automatic), got " + filesPerShard);
     }
     if (decodeThreads < 0) {
-      throw new IllegalArgumentException("--decode-threads must be >= 0 (0 = spark.task.cpus), got " + decodeThreads);
+      throw new IllegalArgumentException("--decode-threads must be >= 0 (0 = automatic), got " + decodeThreads);
     }
     if (progressSeconds < 0) {
       throw new IllegalArgumentException("--progress-interval must be >= 0, got " + progressSeconds);

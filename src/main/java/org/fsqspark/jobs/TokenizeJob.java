@@ -118,13 +118,13 @@ public final class TokenizeJob {
     TokenizeShards.Counters counters = new TokenizeShards.Counters(
         spark.sparkContext().longAccumulator("fsq.images"), spark.sparkContext().longAccumulator("fsq.rejects"),
         spark.sparkContext().longAccumulator("fsq.modelLoads"), jvms, gpus);
-    int decodeThreads = config.decodeThreads() > 0 ? config.decodeThreads()
-        : Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
     TokenizeShards.Settings settings = new TokenizeShards.Settings(plan.listing().root(), output.toString(),
-        config.batchSize(), config.maxPixels(), decodeThreads, config.device(),
+        config.batchSize(), config.maxPixels(), config.decodeThreads(), config.device(),
         new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
         TokenTable.footer(manifest, passthrough));
-    TokenizeShards function = new TokenizeShards(shipped, new HadoopConfiguration(hadoop), manifest, settings, counters);
+    // A broadcast, not a closure field: executors deserialize the configuration once, not once per task.
+    Broadcast<HadoopConfiguration> hadoopConf = jsc.broadcast(new HadoopConfiguration(hadoop));
+    TokenizeShards function = new TokenizeShards(shipped, hadoopConf, manifest, settings, counters);
     long expected = plan.listing().format() == InputFormat.FOLDER
         ? todo.stream().mapToLong(s -> s.files().size()).sum() : -1;
     spark.sparkContext().setJobDescription("fsq tokenize: " + todo.size() + " shards of " + config.input());
@@ -143,6 +143,7 @@ public final class TokenizeJob {
           new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows);
     } finally {
       shipped.destroy();
+      hadoopConf.destroy();
     }
   }
 

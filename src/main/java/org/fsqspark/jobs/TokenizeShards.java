@@ -63,12 +63,12 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   private transient Timings timings;
 
   private final Broadcast<ModelSource> model;
-  private final HadoopConfiguration hadoop;
+  private final Broadcast<HadoopConfiguration> hadoop;
   private final TokenizerManifest manifest;
   private final Settings settings;
   private final Counters counters;
 
-  TokenizeShards(Broadcast<ModelSource> model, HadoopConfiguration hadoop, TokenizerManifest manifest,
+  TokenizeShards(Broadcast<ModelSource> model, Broadcast<HadoopConfiguration> hadoop, TokenizerManifest manifest,
       Settings settings, Counters counters) {
     this.model = model;
     this.hadoop = hadoop;
@@ -90,13 +90,26 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
     TokenizerModel encoder = JvmModelCache.obtain(model.value(), settings.device().resolve(gpu),
         () -> counters.modelLoads().add(1));
     List<ShardResult> results = new ArrayList<>();
+    int decodeThreads = decodeThreads(settings.decodeThreads(), cpus, encoder.device().isGpu());
     try (Predictor<PixelBatch, TokenBatch> predictor = encoder.newPredictor()) {
       long attempt = task == null ? 0 : task.taskAttemptId();
       while (shards.hasNext()) {
-        results.add(tokenize(shards.next(), predictor, attempt, encoder.device().toString()));
+        results.add(tokenize(shards.next(), predictor, attempt, encoder.device().toString(), decodeThreads));
       }
     }
     return results.iterator();
+  }
+
+  /**
+   * Decode threads that run ahead of the encoder. Automatic (0): on a GPU every core of the task decodes
+   * while the GPU encodes; on the CPU the encoder needs a core itself, so a one-core task decodes and
+   * encodes in turn on its own thread (a second busy thread would only time-slice the same core).
+   */
+  static int decodeThreads(int requested, int taskCpus, boolean gpu) {
+    if (requested > 0) {
+      return requested;
+    }
+    return gpu ? Math.max(1, taskCpus) : Math.max(0, taskCpus - 1);
   }
 
   /** The GPU address Spark reserved for this task, or null when it reserved none. */
@@ -108,16 +121,17 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
     return gpus == null || gpus.addresses().length == 0 ? null : gpus.addresses()[0];
   }
 
-  private ShardResult tokenize(Shard shard, Predictor<PixelBatch, TokenBatch> predictor, long attempt, String device)
-      throws IOException {
+  private ShardResult tokenize(Shard shard, Predictor<PixelBatch, TokenBatch> predictor, long attempt, String device,
+      int decodeThreads) throws IOException {
     long start = System.nanoTime();
+    long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     timings = new Timings();
-    Configuration conf = hadoop.get();
+    Configuration conf = hadoop.value().get();
     List<Column> passthrough = settings.read().passthrough();
     try (ShardOutput output = new ShardOutput(conf, settings.output(), shard, attempt, passthrough, settings.footer());
         ShardReader reader = ShardReader.open(shard, settings.root(), conf, settings.read());
         DecodeAhead<InputRecord, Prepared> prepared = new DecodeAhead<>(reader, this::prepare,
-            settings.decodeThreads(), Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
+            decodeThreads, Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
       Batch batch = new Batch();
       long opened = System.nanoTime();
       timings.opening += opened - start;
@@ -149,9 +163,10 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       boolean committed = output.commit();
       timings.committing += System.nanoTime() - committing;
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info("Shard {}: {} images in {} ms: opening {} ms, waiting for decoded images {} ms, encoding {} ms, "
+      LOG.info("Shard {}: {} images in {} ms (task thread CPU {} ms): opening {} ms, decoding or waiting for decode threads {} ms, encoding {} ms, "
           + "writing {} ms, committing {} ms", shard.name(), output.tokenRows() + output.rejectRows(),
-          Math.round(seconds * 1000), timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000,
+          Math.round(seconds * 1000),
+          (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000, timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000,
           timings.encoding / 1_000_000, timings.writing / 1_000_000, timings.committing / 1_000_000);
       return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
           seconds, device);

@@ -78,10 +78,6 @@ public final class PipelineBench {
     try (Stream<Path> walk = Files.walk(images)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    List<byte[]> bytes = new ArrayList<>();
-    for (Path file : files) {
-      bytes.add(Files.readAllBytes(file));
-    }
     ModelFolder folder = "default".equals(model) ? ModelPackage.bundledDefault().materialize(work.resolve("model"))
         : ModelFolder.open(Path.of(model));
     TokenizerManifest manifest = folder.manifest();
@@ -90,34 +86,42 @@ public final class PipelineBench {
 
     print("images", files.size());
     print("cores", threads);
-    double e2e = median(() -> tokenizeJob(spark, images, files.size()));
-    print("tokenize_images_per_s", e2e);
     Path few = Files.createDirectories(work.resolve("few-images"));
     for (Path file : files.subList(0, Math.min(16, files.size()))) {
       Files.copy(file, few.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
-    // What every run pays whatever its size: planning, scheduling, committing; amortised on real datasets.
-    print("tokenize_16_images_job_s", 1 / median(() -> tokenizeJob(spark, few, 1)));
-    double decode = median(() -> decodeOnly(bytes, manifest));
-    print("decode_only_images_per_s", decode);
-    double encode;
+    Path table = work.resolve("tokens-0");
     try (TokenizerModel encoder = TokenizerModel.load(folder, Device.cpu())) {
-      float[][] preprocessed = preprocess(bytes, manifest);
-      encode = median(() -> encodeOnly(encoder, preprocessed, manifest));
-      print("encode_only_images_per_s", encode);
+      float[][] preprocessed = preprocess(files, manifest);
+      // Every measurement once per round, rounds interleaved, the first rounds only warming the JIT: the
+      // ratios compare code paths equally warm, measured in the same minutes of this noisy machine.
+      Map<String, Measurement> measurements = new java.util.LinkedHashMap<>();
+      measurements.put("tokenize_images_per_s", () -> tokenizeJob(spark, images, files.size()));
+      // What every run pays whatever its size: planning, scheduling, committing; amortised on real datasets.
+      measurements.put("tokenize_16_images_job_per_s", () -> tokenizeJob(spark, few, 1));
+      measurements.put("decode_only_images_per_s", () -> decodeOnly(files, manifest));
+      measurements.put("encode_only_images_per_s", () -> encodeOnly(encoder, preprocessed, manifest));
+      measurements.put("plain_loop_images_per_s", () -> plainLoop(encoder, files, manifest));
+      measurements.put("stats_histogram_per_s", () -> statsJob(spark, table));
+      measurements.put("plain_scan_per_s", () -> scan(spark, table));
+      Map<String, Double> medians = interleavedMedians(measurements);
+      double e2e = medians.get("tokenize_images_per_s");
+      double decode = medians.get("decode_only_images_per_s");
+      double encode = medians.get("encode_only_images_per_s");
+      double plain = medians.get("plain_loop_images_per_s");
       double ceiling = 1 / (1 / decode + 1 / encode);
+      print("tokenize_images_per_s", e2e);
+      print("tokenize_16_images_job_s", 1 / medians.get("tokenize_16_images_job_per_s"));
+      print("decode_only_images_per_s", decode);
+      print("encode_only_images_per_s", encode);
       print("serial_ceiling_images_per_s", ceiling);
       print("pipeline_efficiency", e2e / ceiling);
-      double plain = median(() -> plainLoop(encoder, bytes, manifest));
       print("plain_loop_images_per_s", plain);
       print("spark_overhead_ratio", e2e / plain);
+      print("stats_histogram_s", 1 / medians.get("stats_histogram_per_s"));
+      print("plain_scan_s", 1 / medians.get("plain_scan_per_s"));
+      print("stats_scan_ratio", medians.get("stats_histogram_per_s") / medians.get("plain_scan_per_s"));
     }
-    Path table = work.resolve("tokens-0");
-    double stats = median(() -> statsJob(spark, table));
-    double scan = median(() -> scan(spark, table));
-    print("stats_histogram_s", 1 / stats);
-    print("plain_scan_s", 1 / scan);
-    print("stats_scan_ratio", stats / scan);
     spark.stop();
   }
 
@@ -132,7 +136,8 @@ public final class PipelineBench {
     }
     SparkSession spark = SparkSessions.start("fsq-bench", Map.of("spark.master", "local[" + threads + "]",
         "spark.ui.enabled", "false", "spark.driver.host", "127.0.0.1", "spark.driver.bindAddress", "127.0.0.1"));
-    print("tokenize_torchscript_images_per_s", median(() -> tokenizeJob(spark, images, (int) count)));
+    Map<String, Double> medians = interleavedMedians(Map.of("e2e", () -> tokenizeJob(spark, images, (int) count)));
+    print("tokenize_torchscript_images_per_s", medians.get("e2e"));
     spark.stop();
   }
 
@@ -145,19 +150,20 @@ public final class PipelineBench {
     return count / seconds(start);
   }
 
-  private double decodeOnly(List<byte[]> bytes, TokenizerManifest manifest) throws Exception {
+  /** The stage before the encoder, as the job's decode threads run it: read the file, decode, preprocess. */
+  private double decodeOnly(List<Path> files, TokenizerManifest manifest) throws Exception {
     long start = System.nanoTime();
-    parallel(bytes.size(), i -> {
-      decodeOne(bytes.get(i), manifest);
+    parallel(files.size(), i -> {
+      decodeOne(Files.readAllBytes(files.get(i)), manifest);
       return null;
     });
-    return bytes.size() / seconds(start);
+    return files.size() / seconds(start);
   }
 
-  private float[][] preprocess(List<byte[]> bytes, TokenizerManifest manifest) throws Exception {
-    float[][] result = new float[bytes.size()][];
-    parallel(bytes.size(), i -> {
-      result[i] = decodeOne(bytes.get(i), manifest);
+  private float[][] preprocess(List<Path> files, TokenizerManifest manifest) throws Exception {
+    float[][] result = new float[files.size()][];
+    parallel(files.size(), i -> {
+      result[i] = decodeOne(Files.readAllBytes(files.get(i)), manifest);
       return null;
     });
     return result;
@@ -185,8 +191,8 @@ public final class PipelineBench {
     return pixels.length / seconds(start);
   }
 
-  /** The tokenize work without Spark: threads that decode, batch, encode and write one Parquet file each. */
-  private double plainLoop(TokenizerModel encoder, List<byte[]> bytes, TokenizerManifest manifest) throws Exception {
+  /** The tokenize work without Spark: threads that read, decode, batch, encode and write one Parquet file each. */
+  private double plainLoop(TokenizerModel encoder, List<Path> files, TokenizerManifest manifest) throws Exception {
     long start = System.nanoTime();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger fileNumber = new AtomicInteger();
@@ -202,10 +208,10 @@ public final class PipelineBench {
       try (Predictor<PixelBatch, TokenBatch> predictor = encoder.newPredictor();
           ParquetRowWriter writer = new ParquetRowWriter(new Configuration(), file, columns, Map.of())) {
         int first;
-        while ((first = next.getAndAdd(batchSize)) < bytes.size()) {
-          int n = Math.min(batchSize, bytes.size() - first);
+        while ((first = next.getAndAdd(batchSize)) < files.size()) {
+          int n = Math.min(batchSize, files.size() - first);
           for (int i = 0; i < n; i++) {
-            DecodedImage image = new ImageDecoder().decode(bytes.get(first + i), "bench");
+            DecodedImage image = new ImageDecoder().decode(Files.readAllBytes(files.get(first + i)), "bench");
             preprocessor(manifest).write(image, buffer, i * per);
             ids[i] = "image-" + (first + i);
             sizes[i][0] = image.height();
@@ -221,7 +227,7 @@ public final class PipelineBench {
       }
       return null;
     });
-    return bytes.size() / seconds(start);
+    return files.size() / seconds(start);
   }
 
   /** Runs per second of the stats histogram job (compression off). */
@@ -286,15 +292,24 @@ public final class PipelineBench {
     double measure() throws Exception;
   }
 
-  /** Median of {@code repeats} runs after one warm-up run. */
-  private double median(Measurement measurement) throws Exception {
-    measurement.measure();
-    double[] values = new double[repeats];
-    for (int i = 0; i < repeats; i++) {
-      values[i] = measurement.measure();
+  /** Medians of {@code repeats} rounds of every measurement, after {@code repeats} rounds of warm-up. */
+  private Map<String, Double> interleavedMedians(Map<String, Measurement> measurements) throws Exception {
+    Map<String, double[]> values = new java.util.LinkedHashMap<>();
+    measurements.keySet().forEach(name -> values.put(name, new double[repeats]));
+    for (int round = -repeats; round < repeats; round++) {
+      for (Map.Entry<String, Measurement> measurement : measurements.entrySet()) {
+        double value = measurement.getValue().measure();
+        if (round >= 0) {
+          values.get(measurement.getKey())[round] = value;
+        }
+      }
     }
-    Arrays.sort(values);
-    return values[repeats / 2];
+    Map<String, Double> medians = new java.util.LinkedHashMap<>();
+    values.forEach((name, runs) -> {
+      Arrays.sort(runs);
+      medians.put(name, runs[runs.length / 2]);
+    });
+    return medians;
   }
 
   private static double seconds(long start) {
