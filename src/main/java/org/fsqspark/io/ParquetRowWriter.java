@@ -8,10 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
@@ -46,15 +43,9 @@ public final class ParquetRowWriter implements Closeable {
         .build();
   }
 
-  /**
-   * Local files are written with java.nio: Hadoop's local file system sets the permissions of every new file
-   * by starting a {@code chmod} process when Hadoop's native library is absent (as it usually is), which
-   * costs more than writing a small shard file.
-   */
   private static OutputFile outputFile(Path file, Configuration conf) throws IOException {
-    FileSystem fs = file.getFileSystem(conf);
-    if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
-      java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri());
+    java.nio.file.Path local = LocalFiles.localPath(file, conf);
+    if (local != null) {
       Files.createDirectories(local.getParent());
       return new LocalOutputFile(local);
     }

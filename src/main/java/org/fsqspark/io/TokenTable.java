@@ -148,6 +148,16 @@ public final class TokenTable {
   /** Writes a small side file (manifest, run and job summaries), replacing an older one. */
   public static void writeText(Configuration conf, Path file, String text) {
     try {
+      java.nio.file.Path local = LocalFiles.localPath(file, conf);
+      if (local != null) {
+        // Written beside its final name and moved there, so no reader ever sees half of it.
+        java.nio.file.Files.createDirectories(local.getParent());
+        java.nio.file.Path temporary = local.resolveSibling("." + local.getFileName() + ".tmp");
+        java.nio.file.Files.writeString(temporary, text);
+        java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return;
+      }
       FileSystem fs = file.getFileSystem(conf);
       try (var out = fs.create(file, true)) {
         out.write(text.getBytes(StandardCharsets.UTF_8));
