@@ -31,6 +31,7 @@ final class ParquetShardReader implements ShardReader {
   private Group pending;
   private long row;
   private boolean done;
+  private String brokenReason;
 
   ParquetShardReader(Shard shard, Configuration conf, ReadOptions options) throws IOException {
     this.options = options;
@@ -40,6 +41,16 @@ final class ParquetShardReader implements ShardReader {
     MessageType fileSchema;
     try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
       fileSchema = footer.getFooter().getFileMetaData().getSchema();
+    } catch (IOException | RuntimeException e) {
+      if (StorageFailures.isTransient(e)) {
+        throw e;
+      }
+      // Not a Parquet file, or a broken footer: one reject for the whole file, the rest of the job goes on.
+      this.reader = null;
+      this.imageIsStruct = false;
+      this.brokenReason = "Parquet file " + source + " cannot be read: " + e.getMessage();
+      this.done = true;
+      return;
     }
     Type image = field(fileSchema, options.imageColumn(), "--image-column");
     this.imageIsStruct = !image.isPrimitive();
@@ -69,17 +80,28 @@ final class ParquetShardReader implements ShardReader {
       try {
         pending = reader.read();
       } catch (IOException | RuntimeException e) {
-        throw new IllegalStateException("Cannot read " + source + " after row " + row + ": " + e.getMessage(), e);
+        if (StorageFailures.isTransient(e)) {
+          throw new java.io.UncheckedIOException("Reading " + source + " failed after row " + row + ": "
+              + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+        }
+        // A corrupt page: the rows before it are kept, the rest of the file becomes one reject.
+        brokenReason = "Parquet file " + source + " breaks off after row " + row + ": " + e.getMessage();
       }
       done = pending == null;
     }
-    return pending != null;
+    return pending != null || brokenReason != null;
   }
 
   @Override
   public InputRecord next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
+    }
+    if (pending == null) {
+      String reason = brokenReason;
+      brokenReason = null;
+      return new InputRecord(fileName + "#unreadable", source, InputRecord.unreadable(reason),
+          new Object[options.passthrough().size()]);
     }
     Group group = pending;
     pending = null;
@@ -147,6 +169,8 @@ final class ParquetShardReader implements ShardReader {
 
   @Override
   public void close() throws IOException {
-    reader.close();
+    if (reader != null) {
+      reader.close();
+    }
   }
 }

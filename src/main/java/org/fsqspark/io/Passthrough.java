@@ -41,7 +41,7 @@ public final class Passthrough {
         }
         yield List.of();
       }
-      case PARQUET -> parquetColumns(conf, plan.shards().get(0).files().get(0).path(), keep, imageColumn, idColumn);
+      case PARQUET -> parquetColumns(conf, readableSchema(conf, plan), keep, imageColumn, idColumn);
       case WDS -> wdsColumns(conf, plan.shards().get(0).files().get(0).path(), keep);
     };
     for (Column column : columns) {
@@ -53,14 +53,37 @@ public final class Passthrough {
     return columns;
   }
 
-  private static List<Column> parquetColumns(Configuration conf, String file, List<String> keep, String imageColumn,
-      String idColumn) {
-    MessageType schema;
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
-      schema = reader.getFooter().getFileMetaData().getSchema();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the schema of " + file + ": " + e.getMessage(), e);
+  /** A file and its schema. */
+  private record Schema(String file, MessageType schema) {}
+
+  /**
+   * The schema of the first Parquet file whose footer reads: a corrupt file becomes a reject when its shard
+   * runs, so it must not stop the job here. A storage failure still fails at once.
+   */
+  private static Schema readableSchema(Configuration conf, ShardPlan plan) {
+    RuntimeException first = null;
+    for (Shard shard : plan.shards()) {
+      String file = shard.files().get(0).path();
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+        return new Schema(file, reader.getFooter().getFileMetaData().getSchema());
+      } catch (IOException | RuntimeException e) {
+        if (StorageFailures.isTransient(e)) {
+          throw new UncheckedIOException("Cannot read the schema of " + file + ": " + e.getMessage(),
+              e instanceof IOException io ? io : new IOException(e));
+        }
+        if (first == null) {
+          first = new IllegalArgumentException("No Parquet file of the input can be read; the first, " + file
+              + ", fails with: " + e.getMessage(), e);
+        }
+      }
     }
+    throw first;
+  }
+
+  private static List<Column> parquetColumns(Configuration conf, Schema found, List<String> keep, String imageColumn,
+      String idColumn) {
+    String file = found.file();
+    MessageType schema = found.schema();
     List<String> names = schema.getFields().stream().map(Type::getName).toList();
     if (!schema.containsField(imageColumn)) {
       throw new IllegalArgumentException("Parquet input " + file + " has no image column '" + imageColumn

@@ -116,6 +116,39 @@ class InputFormatsTest {
   }
 
   @Test
+  void corruptParquetFilesBecomeRejectsAndTheRestIsTokenized() throws Exception {
+    StructType schema = new StructType(new StructField[] {
+        DataTypes.createStructField("png", DataTypes.BinaryType, false)});
+    List<Row> rows = new ArrayList<>();
+    for (byte[] png : pngs) {
+      rows.add(RowFactory.create((Object) png));
+    }
+    Path input = work.resolve("corrupt-parquet");
+    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(input.toString());
+    Path good;
+    try (Stream<Path> files = Files.list(input)) {
+      good = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] valid = Files.readAllBytes(good);
+    // Sorted first, so the driver must look past it for the schema.
+    Files.writeString(input.resolve("a-garbage.parquet"), "this is not a Parquet file");
+    Files.write(input.resolve("b-truncated.parquet"), java.util.Arrays.copyOf(valid, valid.length / 2));
+
+    Path output = work.resolve("corrupt-parquet-tokens");
+    TokenizeResult result = run(new TokenizeConfig(input.toString(), null, output.toString(), "default", null, "png",
+        null, 8, 1 << 26, org.fsqspark.model.DeviceRequest.parse("cpu", false), 0, 0, false, 0));
+    assertThat(result.tokenized()).isEqualTo(pngs.size());
+    assertThat(result.rejected()).isEqualTo(2);
+    List<Row> rejects = spark.read().parquet(output.resolve(TokenTable.REJECTS_DIR).toString()).collectAsList();
+    assertThat(rejects).extracting(r -> r.getString(0))
+        .containsExactlyInAnyOrder("a-garbage.parquet#unreadable", "b-truncated.parquet#unreadable");
+    assertThat(rejects).allSatisfy(r -> {
+      assertThat(r.getString(2)).isEqualTo("read");
+      assertThat(r.getString(3)).contains("cannot be read");
+    });
+  }
+
+  @Test
   void webDatasetTarsWithPassthrough() throws Exception {
     Path input = Files.createDirectories(work.resolve("wds"));
     for (int shard = 0; shard < 2; shard++) {
