@@ -154,8 +154,12 @@ public final class TokenTable {
         java.nio.file.Files.createDirectories(local.getParent());
         java.nio.file.Path temporary = local.resolveSibling("." + local.getFileName() + ".tmp");
         java.nio.file.Files.writeString(temporary, text);
-        java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+          java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+          java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         return;
       }
       FileSystem fs = file.getFileSystem(conf);
