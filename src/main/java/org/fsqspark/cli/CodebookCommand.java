@@ -10,9 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "codebook", mixinStandardHelpOptions = true,
-    description = {"Print the implicit codebook as CSV.",
-        "Columns: index, d0..d(n-1) (level digits), c0..c(n-1) (normalised codes). Rows are computed one at a",
-        "time; nothing of size |C| is held in memory."})
+    description = {
+        "Print the implicit codebook as CSV.",
+        "Columns: index, d0..d(n-1) (level digits), c0..c(n-1) (normalised codes). Rows are computed one "
+            + "at a time; nothing of size |C| is held in memory."})
 final class CodebookCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

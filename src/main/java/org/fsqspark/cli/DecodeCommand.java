@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Turn tokens back into images with the model's decoder.",
-        "Writes images/ (one PNG per image, named by id, or a Parquet table with --format parquet) and",
-        "decode.json to --output. With --originals (the folder the tokens were made from), also the PSNR of",
-        "every image against its source, preprocessed as tokenize did (psnr/), the mean, and grid.png:",
-        "originals above their reconstructions."})
+    description = {
+        "Turn tokens back into images with the model's decoder.",
+        "Writes images/ (one PNG per image, named by id, or a Parquet table with --format parquet) and "
+            + "decode.json to --output. With --originals (the folder the tokens were made from), also the PSNR "
+            + "of every image against its source, preprocessed as tokenize did (psnr/), the mean, and "
+            + "grid.png: originals above their reconstructions."})
 final class DecodeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

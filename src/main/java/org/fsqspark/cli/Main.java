@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
     description = {
         "Finite Scalar Quantization image tokenization and token statistics on Apache Spark.",
         "",
-        "Run a command with --help for its options. Spark jobs run embedded on local[*] unless SPARK_HOME",
-        "is set (then jobs/fsq uses spark-submit) or --master / --profile says otherwise."},
+        "Run a command with --help for its options. Spark jobs run embedded on local[*] unless "
+            + "SPARK_HOME is set (then jobs/fsq uses spark-submit) or --master / --profile says otherwise."},
     subcommands = {
         LevelsCommand.class,
         CodebookCommand.class,

@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-    description = {"Quantize latent vectors from stdin to token indices.",
-        "Reads one comma-separated vector of d values per line and prints one index per line",
-        "(or the level digits / normalised codes with --print). Lines starting with # are skipped."})
+    description = {
+        "Quantize latent vectors from stdin to token indices.",
+        "Reads one comma-separated vector of d values per line and prints one index per line (or the "
+            + "level digits / normalised codes with --print). Lines starting with # are skipped."})
 final class QuantizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "samples", mixinStandardHelpOptions = true,
-    description = {"Write demo images as PNG files, one folder per class.",
-        "By default the 500 bundled Fashion-MNIST test images; with --idx, a whole split of an IDX dataset",
-        "(e.g. the 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist)."})
+    description = {
+        "Write demo images as PNG files, one folder per class.",
+        "By default the 500 bundled Fashion-MNIST test images; with --idx, a whole split of an IDX "
+            + "dataset (e.g. the 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist)."})
 final class SamplesCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

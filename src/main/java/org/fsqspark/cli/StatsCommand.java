@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Codebook statistics and compression cost of a token table.",
-        "Exact codebook histogram, usage, dead codes, entropy, perplexity, top codes, per-channel level histograms",
-        "and entropies, channel redundancy, and the compression cost of the tokens under several probability",
-        "models measured with a real range coder (every stream decoded back to check it). Writes stats.json,",
-        "histogram.parquet (index, count, digits) and report.html (plots inlined) to --output."})
+    description = {
+        "Codebook statistics and compression cost of a token table.",
+        "Exact codebook histogram, usage, dead codes, entropy, perplexity, top codes, per-channel level "
+            + "histograms and entropies, channel redundancy, and the compression cost of the tokens under "
+            + "several probability models measured with a real range coder (every stream decoded back to check "
+            + "it). Writes stats.json, histogram.parquet (index, count, digits) and report.html (plots "
+            + "inlined) to --output."})
 final class StatsCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

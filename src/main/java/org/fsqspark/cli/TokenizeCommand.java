@@ -18,16 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tokenize", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Tokenize images with an FSQ encoder into a Parquet token table.",
+    description = {
+        "Tokenize images with an FSQ encoder into a Parquet token table.",
         "",
-        "Input: image folders (PNG, JPEG, WebP, BMP, GIF, TIFF), Parquet files with an image column (Hugging Face",
-        "style), or WebDataset tars; local, hdfs:// or s3a://. Work is cut into shards (runs of files, one",
-        "Parquet file, one tar); each shard's output is committed on its own, so re-running the same command",
-        "after a failure finishes the missing shards and never duplicates rows. --output gets:",
-        "  part-NNNNN.parquet   id, tokens (array<int32>), grid_h, grid_w, height, width, passthrough columns",
-        "  _rejects/            inputs that could not be tokenized: id, source, stage, error",
-        "  _tokenizer.json      the tokenizer manifest (also in every Parquet footer)",
-        "  _job.json            written last: the table is complete; counts and settings of the run"})
+        "Input: image folders (PNG, JPEG, WebP, BMP, GIF, TIFF), Parquet files with an image column "
+            + "(Hugging Face style), or WebDataset tars, on local disks, HDFS or S3 (s3a). Work is cut into shards "
+            + "(runs of files, one Parquet file, one tar); each shard's output is committed on its own, so "
+            + "re-running the same command after a failure finishes the missing shards and never duplicates "
+            + "rows. --output gets:",
+        "  part-NNNNN.parquet  id, tokens, grid_h, grid_w, height, width, --keep columns",
+        "  _rejects/           what could not be tokenized: id, source, stage, error",
+        "  _tokenizer.json     the tokenizer manifest (also in every Parquet footer)",
+        "  _job.json           written last, once the table is complete: counts, settings"})
 final class TokenizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -78,8 +80,9 @@ final class TokenizeCommand implements Callable<Integer> {
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
   @Option(names = "--files-per-shard", defaultValue = "0", paramLabel = "N",
-      description = "Image files per shard for folder input; 0 = about 32 shards of 16..1000 files, from the"
-          + " file count alone (default: ${DEFAULT-VALUE}).")
+      description = "Image files per shard for folder input; 0 = automatic: about 32 shards of 16..1000 files,"
+          + " each also closed at about 1/32 of the input's bytes, chosen from the listing alone"
+          + " (default: ${DEFAULT-VALUE}).")
   int filesPerShard;
 
   @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",

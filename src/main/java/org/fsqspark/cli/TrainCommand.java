@@ -20,11 +20,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Train the project's convolutional FSQ autoencoder (or the VQ-VAE baseline).",
-        "FSQ: reconstruction (MSE) loss only, straight-through rounding, no auxiliary losses. VQ: a learned",
-        "codebook with codebook and commitment losses and no extra tricks, as in the FSQ paper's comparison.",
-        "Writes a model folder (tokenizer.json, encoder and decoder weights, the codebook for VQ) that tokenize",
-        "and decode load as-is, and checkpoints every epoch to DIR/checkpoint (continue with --resume)."})
+    description = {
+        "Train the project's convolutional FSQ autoencoder (or the VQ-VAE baseline).",
+        "FSQ: reconstruction (MSE) loss only, straight-through rounding, no auxiliary losses. VQ: a "
+            + "learned codebook with codebook and commitment losses and no extra tricks, as in the FSQ paper's "
+            + "comparison. Writes a model folder (tokenizer.json, encoder and decoder weights, the codebook "
+            + "for VQ) that tokenize and decode load as-is, and checkpoints every epoch to DIR/checkpoint "
+            + "(continue with --resume)."})
 final class TrainCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
