@@ -86,8 +86,9 @@ final class TokenizeCommand implements Callable<Integer> {
   int filesPerShard;
 
   @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",
-      description = "Decode threads per task, running ahead of the encoder; 0 = automatic: spark.task.cpus on a GPU,"
-          + " spark.task.cpus - 1 on the CPU, where a one-core task decodes between batches (default: ${DEFAULT-VALUE}).")
+      description = "Decode threads per task, running ahead of the encoder; 0 = automatic: spark.task.cpus on"
+          + " a GPU, spark.task.cpus - 1 on the CPU, where a one-core task decodes between batches"
+          + " (default: ${DEFAULT-VALUE}).")
   int decodeThreads;
 
   @Option(names = "--overwrite", description = "Delete --output first and start over.")

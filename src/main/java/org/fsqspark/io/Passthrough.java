@@ -41,7 +41,7 @@ public final class Passthrough {
         }
         yield List.of();
       }
-      case PARQUET -> parquetColumns(conf, readableSchema(conf, plan), keep, imageColumn, idColumn);
+      case PARQUET -> parquetColumns(readableSchema(conf, plan), keep, imageColumn, idColumn);
       case WDS -> wdsColumns(conf, plan.shards().get(0).files().get(0).path(), keep);
     };
     for (Column column : columns) {
@@ -80,8 +80,7 @@ public final class Passthrough {
     throw first;
   }
 
-  private static List<Column> parquetColumns(Configuration conf, Schema found, List<String> keep, String imageColumn,
-      String idColumn) {
+  private static List<Column> parquetColumns(Schema found, List<String> keep, String imageColumn, String idColumn) {
     String file = found.file();
     MessageType schema = found.schema();
     List<String> names = schema.getFields().stream().map(Type::getName).toList();

@@ -28,7 +28,7 @@ public final class ShardOutput implements Closeable {
 
   public ShardOutput(Configuration conf, String output, Shard shard, long attempt, List<Column> passthrough,
       Map<String, String> footer) throws IOException {
-    this.conf = withoutLocalChecksums(conf);
+    this.conf = conf;
     this.output = new Path(output);
     this.shard = shard;
     Path temporary = new Path(this.output, TokenTable.TEMPORARY_DIR);
@@ -38,17 +38,6 @@ public final class ShardOutput implements Closeable {
     columns.addAll(passthrough);
     this.tokens = new ParquetRowWriter(conf, temporaryTokens, columns, footer);
     this.rejects = new ParquetRowWriter(conf, temporaryRejects, TokenTable.REJECT_COLUMNS, Map.of());
-  }
-
-  /**
-   * On local disks, write through the raw local file system: the checksummed one writes a .crc file beside
-   * every file and costs tens of milliseconds per shard; Parquet carries its own page checksums.
-   */
-  static Configuration withoutLocalChecksums(Configuration conf) {
-    Configuration copy = new Configuration(conf);
-    copy.set("fs.file.impl", org.apache.hadoop.fs.RawLocalFileSystem.class.getName());
-    copy.setBoolean("fs.file.impl.disable.cache", true);
-    return copy;
   }
 
   /** Final name of a shard's token file inside the table. */

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * How an input is cut into shards: image files in runs of at most {@code filesPerShard} in path order
- * (and, when {@code maxShardBytes} is set, of at most that many bytes), every Parquet file or tar on its own. The same listing always gives the same shards, which is what lets a
+ * (and, when {@code maxShardBytes} is set, of at most about that many bytes), every Parquet file or tar on
+ * its own. The same listing always gives the same shards, which is what lets a
  * re-run recognise the shards an earlier run already committed; {@link #digest()} detects a changed input.
  */
 public record ShardPlan(InputListing.Result listing, int filesPerShard, long maxShardBytes, List<Shard> shards,

@@ -64,8 +64,8 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
   private final String originalsRoot;
   private final DeviceRequest device;
 
-  DecodeShards(Broadcast<ModelSource> model, Broadcast<HadoopConfiguration> hadoop, TokenizerManifest manifest, DecodeConfig config,
-      String originalsRoot, DeviceRequest device) {
+  DecodeShards(Broadcast<ModelSource> model, Broadcast<HadoopConfiguration> hadoop, TokenizerManifest manifest,
+      DecodeConfig config, String originalsRoot, DeviceRequest device) {
     this.model = model;
     this.hadoop = hadoop;
     this.manifest = manifest;

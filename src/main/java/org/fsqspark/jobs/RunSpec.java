@@ -17,8 +17,8 @@ import java.util.Map;
 record RunSpec(Map<String, String> fields) {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-  static RunSpec of(String input, String format, String listingDigest, int shards, int filesPerShard, long maxShardBytes,
-      String modelKey,
+  static RunSpec of(String input, String format, String listingDigest, int shards, int filesPerShard,
+      long maxShardBytes, String modelKey,
       String imageColumn, String idColumn, List<String> passthrough) {
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("input", input);

@@ -163,11 +163,12 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       boolean committed = output.commit();
       timings.committing += System.nanoTime() - committing;
       double seconds = (System.nanoTime() - start) / 1e9;
-      LOG.info("Shard {}: {} images in {} ms (task thread CPU {} ms): opening {} ms, decoding or waiting for decode threads {} ms, encoding {} ms, "
-          + "writing {} ms, committing {} ms", shard.name(), output.tokenRows() + output.rejectRows(),
-          Math.round(seconds * 1000),
-          (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000, timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000,
-          timings.encoding / 1_000_000, timings.writing / 1_000_000, timings.committing / 1_000_000);
+      LOG.info("Shard {}: {} images in {} ms (task thread CPU {} ms): opening {} ms, decoding or waiting for "
+          + "decode threads {} ms, encoding {} ms, writing {} ms, committing {} ms", shard.name(),
+          output.tokenRows() + output.rejectRows(), Math.round(seconds * 1000),
+          (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000,
+          timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000, timings.encoding / 1_000_000,
+          timings.writing / 1_000_000, timings.committing / 1_000_000);
       return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
           seconds, device);
     }
