@@ -103,13 +103,13 @@ public final class ImageDecoder {
           throw new ImageRejectedException("decode", "image of " + width + "x" + height
               + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
         }
+        if (damage.isPresent() && !acceptTruncated) {
+          throw new ImageRejectedException("decode", damage.get() + ACCEPT_HINT);
+        }
         estimate = estimate(reader, width, height);
       } catch (IOException | RuntimeException e) {
         throw new ImageRejectedException("decode", damage.orElse("corrupt or truncated " + formatOf(bytes) + ": "
             + message(e)), e);
-      }
-      if (damage.isPresent() && !acceptTruncated) {
-        throw new ImageRejectedException("decode", damage.get() + ACCEPT_HINT);
       }
       PendingImage image = new PendingImage(readable, formatOf(bytes), source, input, reader, estimate, damage,
           acceptTruncated);
