@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.MultiPixelPackedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.SampleModel;
 import java.io.IOException;
@@ -149,12 +150,8 @@ public final class ImageDecoder {
   }
 
   private static int bytesPerPixel(SampleModel model) {
-    int bits = 0;
-    if (model instanceof java.awt.image.MultiPixelPackedSampleModel packed) {
-      bits = packed.getPixelBitStride();
-    } else {
-      bits = model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType());
-    }
+    int bits = model instanceof MultiPixelPackedSampleModel packed ? packed.getPixelBitStride()
+        : model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType());
     return Math.max(1, (bits + 7) / 8);
   }
 
