@@ -21,13 +21,14 @@ import org.apache.hadoop.fs.RemoteIterator;
  * Finds the input files under a folder, a file or a glob on any Hadoop file system (local, hdfs://, s3a://),
  * recursively and in a stable order, and tells which {@link InputFormat} they are. Zero-byte files are kept:
  * they are bad inputs to report, not to skip silently. Names starting with '.' or '_' are metadata by
- * Hadoop convention and are skipped.
+ * Hadoop convention and are skipped. Paths are location texts ({@link FileNames}): a local file's exact
+ * name bytes, never parsed as a URI, so {@code img#1.png} and a name that is not UTF-8 are listed as they are.
  */
 public final class InputListing {
   /** Extensions read as image files (case-insensitive). */
   public static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff");
 
-  /** One listed file. */
+  /** One listed file: its location text ({@link FileNames}; open it with {@link FileNames#hadoopPath}) and size. */
   public record Entry(String path, long length) implements Serializable {}
 
   /** The files of one input and the format they share; {@code root} is the folder ids are relative to. */
@@ -47,7 +48,7 @@ public final class InputListing {
         if (matches == null || matches.length == 0) {
           throw new IllegalArgumentException("Input " + input + " matches no files");
         }
-        root = fs.makeQualified(globParent(path)).toString();
+        root = FileNames.location(fs, globParent(path));
         for (FileStatus match : matches) {
           collect(fs, match, found);
         }
@@ -57,7 +58,7 @@ public final class InputListing {
               + "files or WebDataset tars (local path, hdfs:// or s3a://)");
         }
         FileStatus status = fs.getFileStatus(path);
-        root = fs.makeQualified(status.isFile() ? path.getParent() : path).toString();
+        root = FileNames.location(fs, status.isFile() ? path.getParent() : path);
         collect(fs, status, found);
       }
       InputFormat format = chooseFormat(input, requested, found);
@@ -93,7 +94,7 @@ public final class InputListing {
   private static void collect(FileSystem fs, FileStatus start, Map<InputFormat, List<Entry>> found)
       throws IOException {
     if (start.isFile()) {
-      add(found, start.getPath(), start.getLen());
+      add(found, FileNames.location(fs, start.getPath()), start.getLen());
       return;
     }
     if ("file".equals(fs.getScheme())) {
@@ -107,7 +108,7 @@ public final class InputListing {
       String relative = file.getPath().toUri().getPath().substring(Math.min(base.length(),
           file.getPath().toUri().getPath().length()));
       if (file.isFile() && !isHidden(relative)) {
-        add(found, file.getPath(), file.getLen());
+        add(found, FileNames.escape(file.getPath().toString()), file.getLen());
       }
     }
   }
@@ -122,7 +123,7 @@ public final class InputListing {
         java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
         if (java.nio.file.Files.isRegularFile(file) && !isHidden(base.relativize(file).toString())) {
-          add(found, new Path(file.toUri()), java.nio.file.Files.size(file));
+          add(found, FileNames.location(file), java.nio.file.Files.size(file));
         }
       }
     } catch (java.io.UncheckedIOException e) {
@@ -130,10 +131,10 @@ public final class InputListing {
     }
   }
 
-  private static void add(Map<InputFormat, List<Entry>> found, Path path, long length) {
-    InputFormat format = formatOf(path.getName());
+  private static void add(Map<InputFormat, List<Entry>> found, String location, long length) {
+    InputFormat format = formatOf(location.substring(location.lastIndexOf('/') + 1));
     if (format != null) {
-      found.computeIfAbsent(format, f -> new ArrayList<>()).add(new Entry(path.toString(), length));
+      found.computeIfAbsent(format, f -> new ArrayList<>()).add(new Entry(location, length));
     }
   }
 
