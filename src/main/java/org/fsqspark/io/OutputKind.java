@@ -1,6 +1,8 @@
 package org.fsqspark.io;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +17,8 @@ import java.util.regex.Pattern;
  * @param owned globs of the files the job writes
  */
 public record OutputKind(String job, List<String> owned) {
+  private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
   public OutputKind {
     if (job == null || !job.matches("[a-z][a-z0-9 -]*")) {
       throw new IllegalArgumentException("An output kind needs a job name of lowercase letters, got " + job);
@@ -83,6 +87,11 @@ public record OutputKind(String job, List<String> owned) {
   }
 
   private static Pattern regex(String glob) {
+    // Compiled once per glob: a decode output can hold hundreds of thousands of files to match.
+    return COMPILED.computeIfAbsent(glob, OutputKind::compile);
+  }
+
+  private static Pattern compile(String glob) {
     StringBuilder regex = new StringBuilder();
     StringBuilder current = new StringBuilder();
     for (int i = 0; i < glob.length(); i++) {
