@@ -43,7 +43,13 @@ public final class InputListing {
       FileSystem fs = path.getFileSystem(conf);
       Map<InputFormat, List<Entry>> found = new EnumMap<>(InputFormat.class);
       String root;
-      if (isGlob(input)) {
+      if (isGlob(input) && "file".equals(fs.getScheme())) {
+        Path parent = fs.makeQualified(globParent(path));
+        root = FileNames.location(fs, parent);
+        if (!globLocal(java.nio.file.Paths.get(parent.toUri()), relativeGlob(path), found)) {
+          throw new IllegalArgumentException("Input " + input + " matches no files");
+        }
+      } else if (isGlob(input)) {
         FileStatus[] matches = fs.globStatus(path);
         if (matches == null || matches.length == 0) {
           throw new IllegalArgumentException("Input " + input + " matches no files");
@@ -98,7 +104,7 @@ public final class InputListing {
       return;
     }
     if ("file".equals(fs.getScheme())) {
-      collectLocal(fs.makeQualified(start.getPath()), found);
+      collectLocal(java.nio.file.Paths.get(fs.makeQualified(start.getPath()).toUri()), found);
       return;
     }
     String base = start.getPath().toUri().getPath();
@@ -117,8 +123,7 @@ public final class InputListing {
    * Local folders are walked with java.nio: Hadoop's local file statuses look up permissions by forking a
    * process per file, which made listing 10,000 files take over a minute.
    */
-  private static void collectLocal(Path root, Map<InputFormat, List<Entry>> found) throws IOException {
-    java.nio.file.Path base = java.nio.file.Paths.get(root.toUri());
+  private static void collectLocal(java.nio.file.Path base, Map<InputFormat, List<Entry>> found) throws IOException {
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(base,
         java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
@@ -129,6 +134,47 @@ public final class InputListing {
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  /**
+   * A local glob, matched with java.nio: Hadoop's local file system lists names as Java strings, so it would
+   * silently drop a file whose name is not UTF-8. Returns whether anything matched.
+   */
+  private static boolean globLocal(java.nio.file.Path base, String glob, Map<InputFormat, List<Entry>> found)
+      throws IOException {
+    if (!java.nio.file.Files.isDirectory(base)) {
+      return false;
+    }
+    java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    int depth = glob.split("/").length;
+    List<java.nio.file.Path> matches = new ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(base, depth,
+        java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      paths.forEach(candidate -> {
+        java.nio.file.Path relative = base.relativize(candidate);
+        if (relative.getNameCount() == depth && !relative.toString().isEmpty() && matcher.matches(relative)) {
+          matches.add(candidate);
+        }
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+    for (java.nio.file.Path match : matches) {
+      if (java.nio.file.Files.isDirectory(match)) {
+        collectLocal(match, found);
+      } else if (java.nio.file.Files.isRegularFile(match)) {
+        add(found, FileNames.location(match), java.nio.file.Files.size(match));
+      }
+    }
+    return !matches.isEmpty();
+  }
+
+  /** The part of a glob below its fixed folder: {@code *.png} of {@code /data/*.png}. */
+  private static String relativeGlob(Path glob) {
+    String full = glob.toUri().getPath();
+    String parent = globParent(glob).toUri().getPath();
+    String relative = full.length() > parent.length() ? full.substring(parent.length()) : full;
+    return relative.startsWith("/") ? relative.substring(1) : relative;
   }
 
   private static void add(Map<InputFormat, List<Entry>> found, String location, long length) {

@@ -70,6 +70,14 @@ class LiteralIdsTest {
         .containsExactlyInAnyOrderElementsOf(expected);
     assertThat(strings("SELECT id FROM read_parquet('" + tokens + "/_rejects/*.parquet')")).isEmpty();
 
+    // A glob lists the same names (Hadoop's local globbing would drop the two that are not UTF-8).
+    Path globTokens = work.resolve("names-glob-tokens");
+    CliRunner.Result glob = CliRunner.run("tokenize", "--master", "local[1]", "--input", input + "/*.png", "--output",
+        globTokens.toString(), "--progress-interval", "0");
+    assertThat(glob.exitCode()).as(glob.err()).isZero();
+    assertThat(strings("SELECT id FROM read_parquet('" + globTokens + "/part-*.parquet')"))
+        .containsExactlyInAnyOrderElementsOf(expected.stream().filter(id -> !id.startsWith("sub/")).toList());
+
     // Decode finds every original by its id and names every PNG after it.
     Path decoded = work.resolve("names-decoded");
     CliRunner.Result decode = CliRunner.run("decode", "--master", "local[1]", "--input", tokens.toString(), "--output",
