@@ -45,7 +45,9 @@ final class DecodeCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "64", description = "Images per decoder call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--overwrite", description = "Replace --output if it exists.")
+  @Option(names = "--overwrite",
+      description = "Replace the output of an earlier decode run in --output: deletes only the files decode "
+          + "writes there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
   @Mixin

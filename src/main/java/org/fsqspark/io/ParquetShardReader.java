@@ -36,8 +36,8 @@ final class ParquetShardReader implements ShardReader {
   ParquetShardReader(Shard shard, Configuration conf, ReadOptions options) throws IOException {
     this.options = options;
     this.source = shard.files().get(0).path();
-    Path path = new Path(source);
-    this.fileName = path.getName();
+    Path path = FileNames.hadoopPath(source);
+    this.fileName = source.substring(source.lastIndexOf('/') + 1);
     MessageType fileSchema;
     try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
       fileSchema = footer.getFooter().getFileMetaData().getSchema();

@@ -64,7 +64,7 @@ public final class Passthrough {
     RuntimeException first = null;
     for (Shard shard : plan.shards()) {
       String file = shard.files().get(0).path();
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(FileNames.hadoopPath(file), conf))) {
         return new Schema(file, reader.getFooter().getFileMetaData().getSchema());
       } catch (IOException | RuntimeException e) {
         if (StorageFailures.isTransient(e)) {
@@ -148,7 +148,7 @@ public final class Passthrough {
       return columns;
     }
     Set<String> seen = new LinkedHashSet<>();
-    Path path = new Path(tarFile);
+    Path path = FileNames.hadoopPath(tarFile);
     try (TarArchiveInputStream tar = new TarArchiveInputStream(path.getFileSystem(conf).open(path))) {
       TarArchiveEntry entry;
       int read = 0;

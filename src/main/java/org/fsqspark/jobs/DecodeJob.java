@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,7 +19,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageEncoder;
+import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
@@ -47,8 +49,16 @@ public final class DecodeJob {
     this.console = console;
   }
 
+  /** What decode writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("decode", "images/**.png", "images/part-*.parquet",
+      "psnr/part-*.parquet", TokenTable.TEMPORARY_DIR + "/**", "decode.json", "grid.png");
+
   public DecodeResult run() {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
+        config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", config.input()), new OutputFolder.Input("--originals", config.originals()),
+        new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
     ModelSource source = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
     Dataset<Row> table = spark.read().parquet(config.input());
@@ -59,8 +69,9 @@ public final class DecodeJob {
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
           + manifest.version() + " (weights " + manifest.sha256() + "); decode with the model that made the tokens");
     }
-    Path output = prepareOutput(hadoop);
-    String originals = config.originals() == null ? null : qualified(hadoop, config.originals());
+    folder.prepare();
+    Path output = folder.path();
+    String originals = config.originals() == null ? null : FileNames.location(hadoop, config.originals());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ModelSource> shipped = jsc.broadcast(source);
@@ -153,33 +164,6 @@ public final class DecodeJob {
       return SharedModelFolder.open(hadoop, config.model());
     }
     return ModelPackage.of(ModelFolder.open(java.nio.file.Path.of(config.model())));
-  }
-
-  private Path prepareOutput(Configuration hadoop) {
-    Path output = new Path(qualified(hadoop, config.output()));
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      if (fs.exists(output)) {
-        if (!config.overwrite()) {
-          throw new IllegalArgumentException("Output " + output + " already exists; choose a new --output or pass"
-              + " --overwrite to replace it");
-        }
-        fs.delete(output, true);
-      }
-      fs.mkdirs(output);
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare " + output, e);
-    }
-  }
-
-  private static String qualified(Configuration hadoop, String location) {
-    Path path = new Path(location);
-    try {
-      return path.getFileSystem(hadoop).makeQualified(path).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve " + location, e);
-    }
   }
 
   private static void deleteQuietly(Configuration hadoop, Path path) {

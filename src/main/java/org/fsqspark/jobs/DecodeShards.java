@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -24,6 +23,7 @@ import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
+import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.ParquetRowWriter;
 import org.fsqspark.io.SafePaths;
@@ -165,12 +165,14 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
       ParquetRowWriter psnr, Partial partial) throws IOException {
     float[] original;
     try {
-      Path source = SafePaths.under(new Path(originalsRoot), id, "");
-      byte[] bytes;
-      try (FSDataInputStream in = source.getFileSystem(conf).open(source)) {
-        bytes = in.readAllBytes();
+      // Ids are the literal relative paths tokenize listed (FileNames), so the source is found byte for byte.
+      String source = FileNames.child(originalsRoot, id);
+      if (source == null) {
+        partial.missingOriginals++;
+        return;
       }
-      DecodedImage image = new ImageDecoder().decode(bytes, source.toString());
+      byte[] bytes = FileNames.readAll(conf, source);
+      DecodedImage image = new ImageDecoder().decode(bytes, source);
       Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
           manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
       original = new float[preprocessor.valuesPerImage()];

@@ -22,6 +22,8 @@ import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.io.InputListing;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.Passthrough;
 import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
@@ -55,9 +57,18 @@ public final class TokenizeJob {
     this.console = console;
   }
 
+  /** What tokenize writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("tokenize", "part-*.parquet",
+      TokenTable.REJECTS_DIR + "/part-*.parquet", TokenTable.TEMPORARY_DIR + "/**", TokenTable.MANIFEST_FILE,
+      TokenTable.RUN_FILE, TokenTable.JOB_FILE);
+
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
+        config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
+        new OutputFolder.Input("--input", config.input()),
+        new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
     ModelSource modelPackage = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
     if (spark.sparkContext().isLocal()) {
@@ -72,8 +83,8 @@ public final class TokenizeJob {
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
         plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
         passthrough.stream().map(Column::name).toList());
-    org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
-    prepareOutput(hadoop, output, run);
+    org.apache.hadoop.fs.Path output = folder.path();
+    prepareOutput(hadoop, folder, run);
 
     Set<String> committed = committedShards(hadoop, output);
     List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
@@ -150,33 +161,26 @@ public final class TokenizeJob {
     }
   }
 
-  /** Creates the output, or checks that an existing one was started by this same command. */
-  private void prepareOutput(Configuration hadoop, org.apache.hadoop.fs.Path output, RunSpec run) {
+  /**
+   * Creates the output (or, with --overwrite, empties it of an earlier tokenize run's files), or checks that
+   * the run it holds was started by this same command, which then resumes it.
+   */
+  private void prepareOutput(Configuration hadoop, OutputFolder folder, RunSpec run) {
+    org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(folder.path(), TokenTable.RUN_FILE);
     try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(output, TokenTable.RUN_FILE);
-      if (fs.exists(output) && config.overwrite()) {
-        fs.delete(output, true);
-      }
-      if (fs.exists(output)) {
-        if (fs.exists(runFile)) {
-          List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
-          if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("Output " + output + " holds a tokenize run of other inputs or "
-                + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
-          }
-          return;
+      FileSystem fs = runFile.getFileSystem(hadoop);
+      if (folder.holdsEarlierRun() && fs.exists(runFile)) {
+        List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
+        if (!differences.isEmpty()) {
+          throw new IllegalArgumentException("Output " + config.output() + " holds a tokenize run of other inputs or "
+              + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
         }
-        FileStatus[] children = fs.listStatus(output);
-        if (children.length > 0) {
-          throw new IllegalArgumentException("Output " + output + " already exists and is not a tokenize output; "
-              + "choose a new --output or pass --overwrite to replace it");
-        }
+        return;
       }
-      fs.mkdirs(output);
+      folder.prepare();
       TokenTable.writeText(hadoop, runFile, run.toJson());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare output " + output, e);
+      throw new UncheckedIOException("Cannot prepare output " + folder.path(), e);
     }
   }
 
@@ -247,15 +251,6 @@ public final class TokenizeJob {
       case PARQUET -> "Parquet files";
       case WDS -> "WebDataset tars";
     };
-  }
-
-  private static org.apache.hadoop.fs.Path qualified(Configuration hadoop, String location) {
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
-    try {
-      return path.getFileSystem(hadoop).makeQualified(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve " + location, e);
-    }
   }
 
   private static String readText(FileSystem fs, org.apache.hadoop.fs.Path file) throws IOException {
