@@ -8,12 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -24,7 +20,8 @@ import org.fsqspark.model.TokenizerManifest;
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face
  * datasets without this project. The manifest travels in every Parquet footer (key {@code fsq.tokenizer},
- * and as Spark field metadata of {@code tokens}) and in {@code _tokenizer.json} beside the part files.
+ * and as Spark field metadata of {@code tokens}) and in {@code _tokenizer.json} beside the part files;
+ * {@link TableManifest} reads it back and checks that they agree.
  * Rejected inputs live in {@code _rejects/}, which Spark, pyarrow and DuckDB globs of {@code *.parquet} skip.
  */
 public final class TokenTable {
@@ -91,26 +88,6 @@ public final class TokenTable {
     footer.put(MANIFEST_KEY, json);
     footer.put(SPARK_ROW_METADATA, new StructType(fields.toArray(new StructField[0])).json());
     return footer;
-  }
-
-  /** Reads the manifest of a token table: {@code _tokenizer.json} if present, else the field metadata. */
-  public static TokenizerManifest readManifest(SparkSession spark, String table, Dataset<Row> rows) {
-    Path file = new Path(table, MANIFEST_FILE);
-    try {
-      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(file)) {
-        try (FSDataInputStream in = fs.open(file)) {
-          return TokenizerManifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.toString());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
-    }
-    StructField tokens = rows.schema().apply(TOKENS);
-    if (tokens.metadata().contains(MANIFEST_KEY)) {
-      return TokenizerManifest.fromJson(tokens.metadata().getString(MANIFEST_KEY), table + " (Parquet footer)");
-    }
-    return null;
   }
 
   /** Throws with the missing or mistyped column when {@code schema} is not a token table. */

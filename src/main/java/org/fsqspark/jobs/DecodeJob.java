@@ -22,6 +22,7 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.SharedModelFolder;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.ModelFolder;
@@ -51,9 +52,9 @@ public final class DecodeJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ModelSource source = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
+    TokenizerManifest tokenizer = TableManifest.read(hadoop, config.input()).manifest().orElse(null);
     Dataset<Row> table = spark.read().parquet(config.input());
     TokenTable.checkSchema(table.schema(), config.input());
-    TokenizerManifest tokenizer = TokenTable.readManifest(spark, config.input(), table);
     if (tokenizer != null && !sameModel(tokenizer, manifest)) {
       throw new IllegalArgumentException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
