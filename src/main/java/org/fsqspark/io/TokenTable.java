@@ -90,6 +90,37 @@ public final class TokenTable {
     return footer;
   }
 
+  /**
+   * What is wrong with one row's tokens for a model with a {@code gridHeight x gridWidth} grid and
+   * {@code codebookSize} codes, or null when nothing is: null values, a token count that disagrees with the
+   * row's grid, a grid other than the model's, or a token outside {@code [0, codebookSize)}.
+   */
+  public static String tokenProblem(List<Integer> tokens, Integer rowHeight, Integer rowWidth, int gridHeight,
+      int gridWidth, int codebookSize) {
+    if (tokens == null) {
+      return "tokens are null";
+    }
+    if (rowHeight == null || rowWidth == null) {
+      return "grid_h or grid_w is null";
+    }
+    if ((long) rowHeight * rowWidth != tokens.size()) {
+      return tokens.size() + " tokens for a " + rowHeight + "x" + rowWidth + " grid";
+    }
+    if (rowHeight != gridHeight || rowWidth != gridWidth) {
+      return "a " + rowHeight + "x" + rowWidth + " token grid, but the model decodes " + gridHeight + "x" + gridWidth;
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      Integer token = tokens.get(i);
+      if (token == null) {
+        return "token " + i + " is null";
+      }
+      if (token < 0 || token >= codebookSize) {
+        return "token " + i + " is " + token + ", outside the codebook 0.." + (codebookSize - 1);
+      }
+    }
+    return null;
+  }
+
   /** Throws with the missing or mistyped column when {@code schema} is not a token table. */
   public static void checkSchema(StructType schema, String table) {
     for (StructField expected : SCHEMA.fields()) {

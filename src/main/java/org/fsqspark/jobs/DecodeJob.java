@@ -19,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.SharedModelFolder;
@@ -73,13 +74,16 @@ public final class DecodeJob {
     spark.sparkContext().setJobDescription("fsq decode: " + config.input());
     List<DecodeShards.Partial> partials;
     try {
-      partials = table.select(TokenTable.ID, TokenTable.TOKENS).javaRDD().mapPartitions(function).collect();
+      partials = table.select(functions.col(TokenTable.ID), functions.col(TokenTable.TOKENS),
+              functions.col(TokenTable.GRID_H), functions.col(TokenTable.GRID_W), functions.input_file_name())
+          .javaRDD().mapPartitions(function).collect();
     } finally {
       shipped.destroy();
       hadoopConf.destroy();
     }
     deleteQuietly(hadoop, new Path(output, TokenTable.TEMPORARY_DIR));
     long images = partials.stream().mapToLong(p -> p.images).sum();
+    long rejected = partials.stream().mapToLong(p -> p.rejected).sum();
     long compared = partials.stream().mapToLong(p -> p.compared).sum();
     long missing = partials.stream().mapToLong(p -> p.missingOriginals).sum();
     double meanPsnr = compared == 0 ? Double.NaN : partials.stream().mapToDouble(p -> p.psnrSum).sum() / compared;
@@ -87,7 +91,7 @@ public final class DecodeJob {
     if (compared > 0) {
       grid = writeGrid(hadoop, output, partials, manifest).toString();
     }
-    DecodeResult result = new DecodeResult(output.toString(), images, compared, meanPsnr, missing, grid);
+    DecodeResult result = new DecodeResult(output.toString(), images, rejected, compared, meanPsnr, missing, grid);
     TokenTable.writeText(hadoop, new Path(output, "decode.json"), summary(result, manifest));
     return result;
   }
@@ -138,6 +142,7 @@ public final class DecodeJob {
     root.addProperty("model", manifest.name() + " " + manifest.version());
     root.addProperty("format", config.format());
     root.addProperty("images", result.images());
+    root.addProperty("rejected", result.rejected());
     root.addProperty("compared_with_originals", result.compared());
     if (result.compared() > 0) {
       root.addProperty("mean_psnr_db", result.meanPsnr());
