@@ -61,6 +61,8 @@ public final class DecodeJob {
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
           + manifest.version() + " (weights " + manifest.sha256() + "); decode with the model that made the tokens");
     }
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), batch -> 2L * batch,
+        "the decoder's output batch and its copy");
     Path output = prepareOutput(hadoop);
     String originals = config.originals() == null ? null : qualified(hadoop, config.originals());
 

@@ -29,6 +29,7 @@ import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardPlan;
 import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TokenTable;
+import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.ModelSource;
@@ -60,6 +61,7 @@ public final class TokenizeJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     ModelSource modelPackage = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
+    checkBatchMemory(manifest);
     if (spark.sparkContext().isLocal()) {
       // Executors are this JVM: a GPU that cannot be used is known now, before any work starts.
       config.device().resolve(null);
@@ -101,6 +103,22 @@ public final class TokenizeJob {
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     return result;
+  }
+
+  /**
+   * A task holds the batch and its NCHW copy for the encoder, and with decode threads the window they fill
+   * ahead of it (2 batches, at least 8 images).
+   */
+  private void checkBatchMemory(TokenizerManifest manifest) {
+    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    DeviceRequest device = config.device();
+    boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
+        || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
+    int decodeThreads = TokenizeShards.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1),
+        gpuTasks);
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
+        batch -> (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * batch, decodeThreads > 0
+            ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
   }
 
   /** What the Spark part of a run reports. */
