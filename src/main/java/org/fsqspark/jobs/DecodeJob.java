@@ -1,5 +1,6 @@
 package org.fsqspark.jobs;
 
+import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -26,6 +27,8 @@ import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelCheck;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.ModelSource;
@@ -63,6 +66,7 @@ public final class DecodeJob {
     }
     BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), batch -> 2L * batch,
         "the decoder's output batch and its copy");
+    checkDecoder(source);
     Path output = prepareOutput(hadoop);
     String originals = config.originals() == null ? null : qualified(hadoop, config.originals());
 
@@ -96,6 +100,17 @@ public final class DecodeJob {
     DecodeResult result = new DecodeResult(output.toString(), images, rejected, compared, meanPsnr, missing, grid);
     TokenTable.writeText(hadoop, new Path(output, "decode.json"), summary(result, manifest));
     return result;
+  }
+
+  /**
+   * Decodes a synthetic token grid on the driver, so a broken decoder fails now with one line naming the
+   * model; in local mode the executors are this JVM and reuse the decoder loaded here.
+   */
+  private void checkDecoder(ModelSource source) {
+    JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+    boolean local = spark.sparkContext().isLocal();
+    Device device = local ? DeviceRequest.parse("auto", true).resolve(null) : Device.cpu();
+    ModelCheck.decoder(source, device, TokenizeJob.modelLocation(config.model()), local);
   }
 
   private static boolean sameModel(TokenizerManifest a, TokenizerManifest b) {

@@ -92,6 +92,11 @@ public final class JvmModelCache {
     }
   }
 
+  /** The folder this JVM copies models into, or null before the first copy; checks hide it from messages. */
+  static Path scratchIfCreated() {
+    return scratch;
+  }
+
   private static Path scratchDirectory() {
     Path current = scratch;
     if (current == null) {
