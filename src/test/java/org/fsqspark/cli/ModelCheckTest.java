@@ -85,9 +85,31 @@ class ModelCheckTest {
   @Test
   void aGridThatDisagreesWithDownsampleFailsBeforeTheJob() throws Exception {
     Path model = TorchScriptModelTest.copyOfFixture(work);
+    // The same weights run first under their own manifest, so this JVM holds them loaded: the edited
+    // manifest must still be checked as the other model it is.
+    CliRunner.Result unchanged = CliRunner.run("tokenize", "--input", images.toString(), "--output",
+        work.resolve("unchanged-cosmos").toString(), "--model", model.toString(), "--master", "local[1]",
+        "--progress-interval", "0");
+    assertThat(unchanged.exitCode()).as(unchanged.err()).isZero();
     editManifest(model, json -> json.addProperty("downsample", 4));
     expectRefused(model, "Model " + model + " cannot encode 2 synthetic 64x64 images: Encoder cosmos-style-test-encoder"
         + " produced a 8x8 token grid but its manifest promises 16x16", "tokenize", "--input", images.toString());
+  }
+
+  @Test
+  void aDtypeOrOutputKindTheModelDoesNotHaveFailsBeforeTheJob() throws Exception {
+    Path halfPrecision = copyOfDefault("float16");
+    editManifest(halfPrecision, json -> json.addProperty("input_dtype", "float16"));
+    expectRefused(halfPrecision, "Model " + halfPrecision + " cannot encode 2 synthetic 28x28 images: Input type"
+        + " (c10::Half) and bias type (float) should be the same", "tokenize", "--input", images.toString());
+    Path latents = TorchScriptModelTest.copyOfFixture(work.resolve("latents"));
+    editManifest(latents, json -> {
+      json.addProperty("output", "latents");
+      json.addProperty("bound", "atanh");
+    });
+    expectRefused(latents, "Model " + latents + " cannot encode 2 synthetic 64x64 images: Encoder"
+        + " cosmos-style-test-encoder returned shape (2, 8, 8) but manifest output 'latents' expects B x 6 x h x w"
+        + " latents", "tokenize", "--input", images.toString());
   }
 
   @Test
