@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the small image fixtures for the decoder tests, one per colour model or container that real
 datasets contain: CMYK JPEG, progressive JPEG, 16-bit gray PNG, palette PNG, gray+alpha PNG, RGBA PNG,
-WebP, animated GIF, TIFF, 1x1 and extreme aspect ratios. Run with Debian's python3-pil:
-/usr/bin/python3 make_images.py
+WebP, animated GIF, TIFF, 1x1 and extreme aspect ratios, and a real photo (opencv-doc's HappyFish.jpg) as
+lossy and lossless WebP. Run with Debian's python3-pil: /usr/bin/python3 make_images.py
 """
 import os
 
@@ -35,6 +35,12 @@ def main():
     save(Image.new("RGB", (16, 16), (0, 255, 0)), "green.tiff")
     save(Image.new("L", (1, 1), 255), "one-pixel-white.png")
     save(Image.new("L", (2000, 1), 255), "line-2000x1.png")
+    # A real photo as WebP (lossy and lossless, a few KB each), for the truncation tests: Debian's opencv-doc.
+    fish = "/usr/share/doc/opencv-doc/examples/data/HappyFish.jpg"
+    if os.path.exists(fish):
+        photo = Image.open(fish).convert("RGB")
+        save(photo, "photo-lossy.webp", quality=70)
+        save(photo.resize((96, 72), Image.LANCZOS), "photo-lossless.webp", lossless=True)
     print("wrote fixtures to", HERE)
 
 

@@ -79,6 +79,13 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Reject images whose header declares more pixels than this (default: 67108864).")
   long maxPixels = ImageDecoder.DEFAULT_MAX_PIXELS;
 
+  @Option(names = "--accept-truncated",
+      description = "Tokenize what can be decoded of truncated or damaged image files (a JPEG without its end"
+          + " marker, a PNG without IEND or with a bad CRC, a cut GIF, WebP, BMP or TIFF, data a decoder reports"
+          + " as corrupt); the missing part is grey for JPEG, black otherwise. Default: each is a decode reject."
+          + " The summary and _job.json count the images accepted.")
+  boolean acceptTruncated;
+
   @Option(names = "--files-per-shard", defaultValue = "0", paramLabel = "N",
       description = "Image files per shard for folder input; 0 = automatic: about 32 shards of 16..1000 files,"
           + " each also closed at about 1/32 of the input's bytes, chosen from the listing alone"
@@ -105,7 +112,7 @@ final class TokenizeCommand implements Callable<Integer> {
   public Integer call() {
     TokenizeConfig config = new TokenizeConfig(input, "auto".equalsIgnoreCase(format) ? null : InputFormat.parse(format),
         output, model, keep, imageColumn, idColumn, batchSize, maxPixels, DeviceRequest.parse(device, allowCpuFallback),
-        filesPerShard, decodeThreads, overwrite, progressSeconds);
+        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settings());
@@ -116,6 +123,10 @@ final class TokenizeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
               + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
           result.tasks(), result.executorJvms(), result.modelLoads());
+      if (acceptTruncated) {
+        out.printf(Locale.ROOT, "%d truncated or damaged image(s) tokenized from what could be decoded"
+            + " (--accept-truncated)%n", result.truncatedAccepted());
+      }
       if (result.rejected() > 0) {
         out.printf(Locale.ROOT, "rejects: %s/_rejects (id, source, stage, error)%n", result.output());
       }

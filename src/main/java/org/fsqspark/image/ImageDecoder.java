@@ -6,70 +6,153 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.MultiPixelPackedSampleModel;
 import java.awt.image.Raster;
+import java.awt.image.SampleModel;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes encoded image bytes (PNG, JPEG and whatever other ImageIO readers are on the classpath) into
  * {@link DecodedImage} planes. The size declared in the header is checked against a pixel limit before
  * the pixels are decoded, so a decompression bomb costs a header read, not gigabytes.
+ *
+ * <p>Decoding happens in two steps so that callers can budget memory: {@link #open} reads the header, checks
+ * the size and the file's framing ({@link TruncationCheck}) and estimates the decode's memory; then
+ * {@link PendingImage#decode} allocates and decodes. A file that ends early or whose data the decoder reports
+ * as damaged is rejected, unless the decoder {@linkplain #acceptingTruncated() accepts truncated images}: then
+ * whatever could be decoded is kept (the decoder's fill for the missing part: grey for JPEG, black elsewhere)
+ * and {@link PendingImage#damage()} says why it is incomplete. Running out of heap is a
+ * {@link DecodeMemoryException}, never a rejection.
  */
 public final class ImageDecoder {
   /** 64 megapixels: larger than any camera photo in common datasets, far below what would exhaust a heap. */
   public static final long DEFAULT_MAX_PIXELS = 64L << 20;
 
+  static final String ACCEPT_HINT = " (pass --accept-truncated to tokenize what can be decoded)";
+
   private final long maxPixels;
+  private final boolean acceptTruncated;
 
   public ImageDecoder(long maxPixels) {
-    if (maxPixels <= 0) {
-      throw new IllegalArgumentException("Pixel limit must be positive, got " + maxPixels);
-    }
-    this.maxPixels = maxPixels;
+    this(maxPixels, false);
   }
 
   public ImageDecoder() {
     this(DEFAULT_MAX_PIXELS);
   }
 
+  private ImageDecoder(long maxPixels, boolean acceptTruncated) {
+    if (maxPixels <= 0) {
+      throw new IllegalArgumentException("Pixel limit must be positive, got " + maxPixels);
+    }
+    this.maxPixels = maxPixels;
+    this.acceptTruncated = acceptTruncated;
+  }
+
+  /** A decoder with the same limit that keeps truncated or damaged images instead of rejecting them. */
+  public ImageDecoder acceptingTruncated() {
+    return new ImageDecoder(maxPixels, true);
+  }
+
   /** Decodes the first frame of {@code bytes}; {@code source} only names the input in error messages. */
   public DecodedImage decode(byte[] bytes, String source) throws ImageRejectedException {
+    try (PendingImage image = open(bytes, source)) {
+      return image.decode();
+    }
+  }
+
+  /**
+   * Reads the header of {@code bytes} and checks it without decoding any pixel: rejects unknown formats,
+   * empty or oversized images, and (unless truncated images are accepted) files that end early.
+   */
+  public PendingImage open(byte[] bytes, String source) throws ImageRejectedException {
     if (bytes == null || bytes.length == 0) {
       throw new ImageRejectedException("read", "empty file (0 bytes)");
     }
+    Optional<String> damage = TruncationCheck.damage(bytes);
+    // Some readers walk every PNG chunk before the first pixel: give them an end to find.
+    byte[] readable = damage.isPresent() && acceptTruncated && "PNG".equals(formatOf(bytes))
+        ? TruncationCheck.closedPng(bytes) : bytes;
     // ImageIO.createImageInputStream would cache the stream in a temporary file (ImageIO's default) or copy it.
-    try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
+    ImageInputStream input = new ByteArrayImageInputStream(readable);
+    ImageReader reader = null;
+    boolean handedOver = false;
+    try {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
         throw new ImageRejectedException("decode", "not a recognised image format (" + describeHead(bytes) + ")");
       }
-      ImageReader reader = readers.next();
+      reader = readers.next();
+      reader.setInput(input, true, true);
+      long width;
+      long height;
+      DecodeEstimate estimate;
       try {
-        reader.setInput(input, true, true);
-        long width = reader.getWidth(0);
-        long height = reader.getHeight(0);
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
         if (width <= 0 || height <= 0) {
           throw new ImageRejectedException("decode", "header declares an empty image " + width + "x" + height);
         }
         if (width * height > maxPixels) {
-          throw new ImageRejectedException("decode", "image of " + width + "x" + height + " pixels exceeds the limit of "
-              + maxPixels + " pixels (raise --max-pixels if it is genuine)");
+          throw new ImageRejectedException("decode", "image of " + width + "x" + height
+              + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
         }
-        BufferedImage image = reader.read(0);
-        return toPlanes(image);
-      } finally {
-        reader.dispose();
+        if (damage.isPresent() && !acceptTruncated) {
+          throw new ImageRejectedException("decode", damage.get() + ACCEPT_HINT);
+        }
+        estimate = estimate(reader, width, height);
+      } catch (IOException | RuntimeException e) {
+        throw new ImageRejectedException("decode", damage.orElse("corrupt or truncated " + formatOf(bytes) + ": "
+            + message(e)), e);
       }
-    } catch (ImageRejectedException e) {
-      throw e;
-    } catch (IOException | RuntimeException e) {
-      throw new ImageRejectedException("decode", "corrupt or truncated " + formatOf(bytes) + ": " + message(e), e);
-    } catch (OutOfMemoryError e) {
-      throw new ImageRejectedException("decode", "ran out of memory decoding this image; lower --max-pixels", e);
+      PendingImage image = new PendingImage(readable, formatOf(bytes), source, input, reader, estimate, damage,
+          acceptTruncated);
+      handedOver = true;
+      return image;
+    } finally {
+      if (!handedOver) {
+        if (reader != null) {
+          reader.dispose();
+        }
+        closeQuietly(input);
+      }
     }
+  }
+
+  /** What the reader will allocate: its destination raster, plus the raw raster when it converts (CMYK JPEG). */
+  private static DecodeEstimate estimate(ImageReader reader, long width, long height) throws IOException {
+    Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+    ImageTypeSpecifier destination = types != null && types.hasNext() ? types.next() : null;
+    ImageTypeSpecifier raw = reader.getRawImageType(0);
+    ImageTypeSpecifier main = destination != null ? destination : raw;
+    if (main == null) {
+      // No type known before reading: assume 16-bit RGBA, the largest common layout.
+      return new DecodeEstimate(width, height, 8, 3);
+    }
+    int bytesPerPixel = bytesPerPixel(main.getSampleModel(1, 1));
+    if (raw != null && destination != null && raw != destination) {
+      SampleModel rawModel = raw.getSampleModel(1, 1);
+      SampleModel destinationModel = destination.getSampleModel(1, 1);
+      if (rawModel.getNumBands() != destinationModel.getNumBands()
+          || rawModel.getDataType() != destinationModel.getDataType()) {
+        bytesPerPixel += bytesPerPixel(rawModel);
+      }
+    }
+    int planes = main.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY ? 1 : 3;
+    return new DecodeEstimate(width, height, bytesPerPixel, planes);
+  }
+
+  private static int bytesPerPixel(SampleModel model) {
+    int bits = model instanceof MultiPixelPackedSampleModel packed ? packed.getPixelBitStride()
+        : model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType());
+    return Math.max(1, (bits + 7) / 8);
   }
 
   /** Converts any ImageIO result to float planes, reading gray rasters directly to avoid a gamma shift. */
@@ -78,6 +161,8 @@ public final class ImageDecoder {
     int height = image.getHeight();
     ColorModel colorModel = image.getColorModel();
     int pixels = width * height;
+    // The conversion goes through a few rows at a time, so its scratch stays small next to the planes.
+    int rowsPerChunk = Math.max(1, DecodeEstimate.CONVERSION_CHUNK_PIXELS / width);
     if (colorModel.getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
       // getRGB() would convert Java's linear gray space to sRGB and brighten the image; use raw samples.
       Raster raster = image.getRaster();
@@ -86,26 +171,42 @@ public final class ImageDecoder {
       boolean alpha = colorModel.hasAlpha() && raster.getNumBands() > 1;
       float alphaScale = alpha ? 1f / ((1L << colorModel.getComponentSize(1)) - 1) : 1f;
       float[] planes = new float[pixels];
-      int[] gray = raster.getSamples(0, 0, width, height, 0, (int[]) null);
-      int[] alphas = alpha ? raster.getSamples(0, 0, width, height, 1, (int[]) null) : null;
-      for (int i = 0; i < pixels; i++) {
-        float value = gray[i] * scale;
-        planes[i] = alphas == null ? value : value * alphas[i] * alphaScale;
+      int[] gray = new int[Math.min(pixels, rowsPerChunk * width)];
+      int[] alphas = alpha ? new int[gray.length] : null;
+      for (int y = 0; y < height; y += rowsPerChunk) {
+        int rows = Math.min(rowsPerChunk, height - y);
+        int count = rows * width;
+        int base = y * width;
+        raster.getSamples(0, y, width, rows, 0, gray);
+        if (alphas != null) {
+          raster.getSamples(0, y, width, rows, 1, alphas);
+        }
+        for (int i = 0; i < count; i++) {
+          float value = gray[i] * scale;
+          planes[base + i] = alphas == null ? value : value * alphas[i] * alphaScale;
+        }
       }
       return new DecodedImage(width, height, 1, planes);
     }
     if (isByteSrgb(colorModel, image.getRaster())) {
-      return fromByteSrgb(image.getRaster(), width, height, colorModel.hasAlpha() && !colorModel.isAlphaPremultiplied());
+      return fromByteSrgb(image.getRaster(), width, height, rowsPerChunk,
+          colorModel.hasAlpha() && !colorModel.isAlphaPremultiplied());
     }
-    int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
     boolean alpha = colorModel.hasAlpha();
     float[] planes = new float[pixels * 3];
-    for (int i = 0; i < pixels; i++) {
-      int value = argb[i];
-      float a = alpha ? ((value >>> 24) & 0xff) / 255f : 1f;
-      planes[i] = ((value >>> 16) & 0xff) / 255f * a;
-      planes[pixels + i] = ((value >>> 8) & 0xff) / 255f * a;
-      planes[2 * pixels + i] = (value & 0xff) / 255f * a;
+    int[] argb = new int[Math.min(pixels, rowsPerChunk * width)];
+    for (int y = 0; y < height; y += rowsPerChunk) {
+      int rows = Math.min(rowsPerChunk, height - y);
+      int count = rows * width;
+      int base = y * width;
+      image.getRGB(0, y, width, rows, argb, 0, width);
+      for (int i = 0; i < count; i++) {
+        int value = argb[i];
+        float a = alpha ? ((value >>> 24) & 0xff) / 255f : 1f;
+        planes[base + i] = ((value >>> 16) & 0xff) / 255f * a;
+        planes[pixels + base + i] = ((value >>> 8) & 0xff) / 255f * a;
+        planes[2 * pixels + base + i] = (value & 0xff) / 255f * a;
+      }
     }
     return new DecodedImage(width, height, 3, planes);
   }
@@ -128,28 +229,43 @@ public final class ImageDecoder {
    * Reads the bands straight from the raster: getRGB() would convert every pixel through the colour model
    * one call at a time, which costs as much as decoding the file. Same values, composited on black.
    */
-  private static DecodedImage fromByteSrgb(Raster raster, int width, int height, boolean straightAlpha) {
+  private static DecodedImage fromByteSrgb(Raster raster, int width, int height, int rowsPerChunk,
+      boolean straightAlpha) {
     int pixels = width * height;
     float[] planes = new float[pixels * 3];
-    int[] alphas = straightAlpha ? raster.getSamples(0, 0, width, height, 3, (int[]) null) : null;
-    int[] samples = new int[pixels];
-    for (int band = 0; band < 3; band++) {
-      raster.getSamples(0, 0, width, height, band, samples);
-      int base = band * pixels;
-      for (int i = 0; i < pixels; i++) {
-        float value = samples[i] / 255f;
-        planes[base + i] = alphas == null ? value : value * (alphas[i] / 255f);
+    int[] samples = new int[Math.min(pixels, rowsPerChunk * width)];
+    int[] alphas = straightAlpha ? new int[samples.length] : null;
+    for (int y = 0; y < height; y += rowsPerChunk) {
+      int rows = Math.min(rowsPerChunk, height - y);
+      int count = rows * width;
+      int base = y * width;
+      if (alphas != null) {
+        raster.getSamples(0, y, width, rows, 3, alphas);
+      }
+      for (int band = 0; band < 3; band++) {
+        raster.getSamples(0, y, width, rows, band, samples);
+        int offset = band * pixels + base;
+        for (int i = 0; i < count; i++) {
+          float value = samples[i] / 255f;
+          planes[offset + i] = alphas == null ? value : value * (alphas[i] / 255f);
+        }
       }
     }
     return new DecodedImage(width, height, 3, planes);
   }
 
-  private static String formatOf(byte[] bytes) {
+  static String formatOf(byte[] bytes) {
     if (bytes.length >= 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
       return "PNG";
     }
     if (bytes.length >= 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
       return "JPEG";
+    }
+    if (bytes.length >= 12 && bytes[0] == 'R' && bytes[8] == 'W' && bytes[9] == 'E' && bytes[10] == 'B') {
+      return "WebP";
+    }
+    if (bytes.length >= 4 && bytes[0] == 'G' && bytes[1] == 'I' && bytes[2] == 'F') {
+      return "GIF";
     }
     return "image";
   }
@@ -158,13 +274,21 @@ public final class ImageDecoder {
     int n = Math.min(8, bytes.length);
     StringBuilder hex = new StringBuilder("first bytes");
     for (int i = 0; i < n; i++) {
-      hex.append(String.format(" %02x", bytes[i] & 0xff));
+      hex.append(String.format(Locale.ROOT, " %02x", bytes[i] & 0xff));
     }
     return hex.append(", ").append(bytes.length).append(" bytes in all").toString();
   }
 
-  private static String message(Throwable e) {
+  static String message(Throwable e) {
     String message = e.getMessage();
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  static void closeQuietly(ImageInputStream input) {
+    try {
+      input.close();
+    } catch (IOException e) {
+      // an in-memory stream: nothing to release
+    }
   }
 }

@@ -39,6 +39,16 @@ public final class Preprocessor implements Serializable {
     return channels * height * width;
   }
 
+  /**
+   * Heap that {@link #write} allocates for an image of this size beyond its input planes: a converted copy
+   * when the channel counts differ, and one horizontally resampled buffer.
+   */
+  public long workingBytes(long imageWidth, long imageHeight, int imageChannels) {
+    long pixels = imageWidth * imageHeight;
+    long converted = imageChannels == channels ? 0 : 4L * channels * pixels;
+    return converted + 4L * imageHeight * width;
+  }
+
   /** Writes the image as CHW floats in the pixel range into {@code out} at {@code offset}. */
   public void write(DecodedImage image, float[] out, int offset) {
     float[] planes = convertChannels(image);

@@ -16,11 +16,13 @@ final class JobSummary {
     root.addProperty("model", config.model());
     root.addProperty("batch_size", config.batchSize());
     root.addProperty("max_pixels", config.maxPixels());
+    root.addProperty("accept_truncated", config.acceptTruncated());
     root.addProperty("device", config.device().kind() + (config.device().ordinal() >= 0 ? ":" + config.device().ordinal() : ""));
     root.addProperty("inputs", result.inputs());
     root.addProperty("tokenized", result.tokenized());
     root.addProperty("rejected", result.rejected());
     root.addProperty("tokens", result.tokens());
+    root.addProperty("truncated_accepted_this_run", result.truncatedAccepted());
     root.addProperty("shards", result.shards());
     root.addProperty("shards_resumed_from_earlier_runs", result.shardsSkipped());
     root.addProperty("seconds_this_run", Math.round(result.seconds() * 1000) / 1000.0);

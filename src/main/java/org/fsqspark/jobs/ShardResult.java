@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * What one shard task did.
  *
+ * @param truncatedAccepted tokenized images whose files were truncated or damaged (--accept-truncated)
  * @param committed false when another attempt of the same shard had already committed its identical output
  */
-public record ShardResult(int index, String name, long tokenized, long rejected, boolean committed, double seconds,
-    String device) implements Serializable {}
+public record ShardResult(int index, String name, long tokenized, long rejected, long truncatedAccepted,
+    boolean committed, double seconds, String device) implements Serializable {}

@@ -17,6 +17,7 @@ import org.fsqspark.model.DeviceRequest;
  * @param filesPerShard image files per shard (the unit of work and of resume) for folder input; 0 = automatic
  * @param decodeThreads decode threads per task ahead of the encoder; 0 chooses from the task's cores and device
  * @param progressSeconds interval of progress lines; 0 turns them off
+ * @param acceptTruncated tokenize what can be decoded of truncated or damaged image files instead of rejecting them
  */
 public record TokenizeConfig(
     String input,
@@ -32,7 +33,8 @@ public record TokenizeConfig(
     int filesPerShard,
     int decodeThreads,
     boolean overwrite,
-    int progressSeconds) {
+    int progressSeconds,
+    boolean acceptTruncated) {
 
   public TokenizeConfig {
     if (input == null || input.isBlank()) {
@@ -69,36 +71,41 @@ public record TokenizeConfig(
   public static TokenizeConfig of(String input, String output, String model) {
     return new TokenizeConfig(input, null, output, model, null, "image", null, 64,
         org.fsqspark.image.ImageDecoder.DEFAULT_MAX_PIXELS, DeviceRequest.parse("auto", false),
-        0, 0, false, 0);
+        0, 0, false, 0, false);
   }
 
   public TokenizeConfig withBatchSize(int size) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, size, maxPixels, device,
-        filesPerShard, decodeThreads, overwrite, progressSeconds);
+        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
   }
 
   public TokenizeConfig withDevice(DeviceRequest newDevice) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels,
-        newDevice, filesPerShard, decodeThreads, overwrite, progressSeconds);
+        newDevice, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
   }
 
   public TokenizeConfig withFormat(InputFormat newFormat, List<String> newKeep, String newIdColumn) {
     return new TokenizeConfig(input, newFormat, output, model, newKeep, imageColumn, newIdColumn, batchSize,
-        maxPixels, device, filesPerShard, decodeThreads, overwrite, progressSeconds);
+        maxPixels, device, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
   }
 
   public TokenizeConfig withFilesPerShard(int files) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        files, decodeThreads, overwrite, progressSeconds);
+        files, decodeThreads, overwrite, progressSeconds, acceptTruncated);
   }
 
   public TokenizeConfig withOverwrite(boolean newOverwrite) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        filesPerShard, decodeThreads, newOverwrite, progressSeconds);
+        filesPerShard, decodeThreads, newOverwrite, progressSeconds, acceptTruncated);
   }
 
   public TokenizeConfig withProgress(int seconds) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        filesPerShard, decodeThreads, overwrite, seconds);
+        filesPerShard, decodeThreads, overwrite, seconds, acceptTruncated);
+  }
+
+  public TokenizeConfig withAcceptTruncated(boolean accept) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
+        filesPerShard, decodeThreads, overwrite, progressSeconds, accept);
   }
 }

@@ -101,8 +101,9 @@ public final class TokenizeJob {
     long[] counts = countRows(hadoop, output, plan, work.rowsByShard());
     LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
-        counts[0] * manifest.tokensPerImage(), (System.nanoTime() - start) / 1e9, plan.shards().size(),
-        plan.shards().size() - todo.size(), modelLoads, work.executorJvms(), work.tasks(), work.gpus());
+        counts[0] * manifest.tokensPerImage(), work.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
+        plan.shards().size(), plan.shards().size() - todo.size(), modelLoads, work.executorJvms(), work.tasks(),
+        work.gpus());
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     return result;
@@ -148,8 +149,8 @@ public final class TokenizeJob {
 
   /** What the Spark part of a run reports. */
   private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      java.util.Map<String, long[]> rowsByShard) {
-    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of());
+      java.util.Map<String, long[]> rowsByShard, long truncatedAccepted) {
+    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of(), 0);
   }
 
   private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
@@ -162,7 +163,7 @@ public final class TokenizeJob {
         spark.sparkContext().longAccumulator("fsq.images"), spark.sparkContext().longAccumulator("fsq.rejects"),
         spark.sparkContext().longAccumulator("fsq.modelLoads"), jvms, gpus);
     TokenizeShards.Settings settings = new TokenizeShards.Settings(plan.listing().root(), output.toString(),
-        config.batchSize(), config.maxPixels(), config.decodeThreads(), config.device(),
+        config.batchSize(), config.maxPixels(), config.acceptTruncated(), config.decodeThreads(), config.device(),
         new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
         TokenTable.footer(manifest, passthrough));
     // A broadcast, not a closure field: executors deserialize the configuration once, not once per task.
@@ -177,13 +178,15 @@ public final class TokenizeJob {
       progress.finish(results.stream().mapToLong(ShardResult::tokenized).sum(),
           results.stream().mapToLong(ShardResult::rejected).sum());
       java.util.Map<String, long[]> rows = new java.util.HashMap<>();
+      long truncatedAccepted = 0;
       for (ShardResult result : results) {
         if (result.committed()) {
           rows.put(result.name(), new long[] {result.tokenized(), result.rejected()});
+          truncatedAccepted += result.truncatedAccepted();
         }
       }
       return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
-          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows);
+          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows, truncatedAccepted);
     } finally {
       shipped.destroy();
       hadoopConf.destroy();

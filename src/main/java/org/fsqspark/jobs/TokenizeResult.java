@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * What a tokenize run did; counts cover the whole table, including shards committed by earlier runs.
  *
+ * @param truncatedAccepted images tokenized this run although their files were truncated or damaged
+ *     (--accept-truncated); shards committed by earlier runs are not counted
  * @param shardsSkipped shards an earlier run of the same command had already committed
  * @param modelLoads models loaded by executor JVMs during this run (one per JVM and device is the design)
  * @param executorJvms distinct JVMs that ran tokenize tasks in this run
@@ -17,6 +19,7 @@ public record TokenizeResult(
     long tokenized,
     long rejected,
     long tokens,
+    long truncatedAccepted,
     double seconds,
     int shards,
     int shardsSkipped,

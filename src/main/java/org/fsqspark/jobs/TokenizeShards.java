@@ -15,9 +15,12 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.fsqspark.image.DecodeBudget;
+import org.fsqspark.image.DecodeMemoryException;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
+import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
@@ -47,8 +50,9 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       CollectionAccumulator<String> jvms, CollectionAccumulator<String> gpus) implements java.io.Serializable {}
 
   /** Settings every task needs. */
-  record Settings(String root, String output, int batchSize, long maxPixels, int decodeThreads,
-      DeviceRequest device, ReadOptions read, Map<String, String> footer) implements java.io.Serializable {}
+  record Settings(String root, String output, int batchSize, long maxPixels, boolean acceptTruncated,
+      int decodeThreads, DeviceRequest device, ReadOptions read, Map<String, String> footer)
+      implements java.io.Serializable {}
 
   /** Where one task's time went, in nanoseconds; logged per shard at INFO. */
   private static final class Timings {
@@ -61,6 +65,8 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenizeShards.class);
   private transient Timings timings;
+  /** Tokenized images of the current shard that were truncated or damaged (kept with --accept-truncated). */
+  private transient long truncatedAccepted;
 
   private final Broadcast<ModelSource> model;
   private final Broadcast<HadoopConfiguration> hadoop;
@@ -126,6 +132,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
     long start = System.nanoTime();
     long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     timings = new Timings();
+    truncatedAccepted = 0;
     Configuration conf = hadoop.value().get();
     List<Column> passthrough = settings.read().passthrough();
     try (ShardOutput output = new ShardOutput(conf, settings.output(), shard, attempt, passthrough, settings.footer());
@@ -169,29 +176,50 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
           (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000,
           timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000, timings.encoding / 1_000_000,
           timings.writing / 1_000_000, timings.committing / 1_000_000);
-      return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), committed,
-          seconds, device);
+      return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), truncatedAccepted,
+          committed, seconds, device);
     }
   }
 
-  /** Decode-thread work: read, decode and preprocess one record into its own pixel buffer. */
+  /**
+   * Decode-thread work: read, decode and preprocess one record into its own pixel buffer. The decode waits
+   * for its estimated memory in the JVM's {@link DecodeBudget}, and running out of heap anyway fails the
+   * task (Spark retries it): it says nothing about the image, so it must never become a reject row.
+   */
   private Prepared prepare(InputRecord record) {
     ImageDecoder decoder = new ImageDecoder(settings.maxPixels());
+    if (settings.acceptTruncated()) {
+      decoder = decoder.acceptingTruncated();
+    }
     Preprocessor preprocessor = preprocessor();
     try {
       byte[] bytes = record.bytes().read();
-      DecodedImage image = decoder.decode(bytes, record.source());
-      float[] pixels = new float[preprocessor.valuesPerImage()];
-      preprocessor.write(image, pixels, 0);
-      return new Prepared(record, pixels, image.height(), image.width(), null, null);
+      try (PendingImage pending = decoder.open(bytes, record.source());
+          DecodeBudget.Permit permit = DecodeBudget.shared().admit(pending.estimate().bytes()
+              + preprocessor.workingBytes(pending.width(), pending.height(), pending.estimate().planes()))) {
+        DecodedImage image = pending.decode();
+        float[] pixels = new float[preprocessor.valuesPerImage()];
+        try {
+          preprocessor.write(image, pixels, 0);
+        } catch (OutOfMemoryError e) {
+          throw new DecodeMemoryException("ran out of heap preprocessing " + record.source() + " ("
+              + image.width() + "x" + image.height() + " pixels): give the executors more memory, or lower"
+              + " --max-pixels to reject such images");
+        }
+        return new Prepared(record, pixels, image.height(), image.width(), null, null,
+            pending.damage().orElse(null));
+      }
     } catch (InputRecord.UnreadableInputException e) {
-      return new Prepared(record, null, 0, 0, "read", e.getMessage());
-    } catch (java.io.UncheckedIOException e) {
+      return new Prepared(record, null, 0, 0, "read", e.getMessage(), null);
+    } catch (java.io.UncheckedIOException | DecodeMemoryException e) {
       throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.spark.TaskKilledException("interrupted while waiting for decode memory");
     } catch (ImageRejectedException e) {
-      return new Prepared(record, null, 0, 0, e.stage(), e.getMessage());
+      return new Prepared(record, null, 0, 0, e.stage(), e.getMessage(), null);
     } catch (RuntimeException e) {
-      return new Prepared(record, null, 0, 0, "preprocess", String.valueOf(e.getMessage()));
+      return new Prepared(record, null, 0, 0, "preprocess", String.valueOf(e.getMessage()), null);
     }
   }
 
@@ -247,13 +275,20 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       Prepared image = images.get(i);
       output.addTokens(image.record().id(), tokens.image(i), tokens.gridHeight(), tokens.gridWidth(),
           image.height(), image.width(), image.record().passthrough());
+      if (image.damage() != null) {
+        truncatedAccepted++;
+        LOG.info("Tokenized the incomplete image {} (--accept-truncated): {}", image.record().source(), image.damage());
+      }
     }
     counters.images().add(images.size());
   }
 
-  /** A record after decode-thread work: pixels, or the stage and reason it was rejected. */
+  /**
+   * A record after decode-thread work: pixels, or the stage and reason it was rejected; {@code damage} says
+   * why accepted pixels are incomplete (a truncated file kept with --accept-truncated), else null.
+   */
   private record Prepared(InputRecord record, float[] pixels, int height, int width, String rejectStage,
-      String error) {}
+      String error, String damage) {}
 
   /** Images waiting for the encoder, copied into one NCHW buffer when the batch runs. */
   private static final class Batch {

@@ -10,9 +10,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -48,15 +52,28 @@ class ExecutorKillTest {
       try {
         TokenizeConfig config = TokenizeConfig.of(input.toString(), output.toString(), "default").withBatchSize(2)
             .withFilesPerShard(6);
+        // Kill only once both executors have finished tasks: killing one that never ran a task would prove
+        // nothing, and on a loaded machine the second executor may register late.
+        Set<String> executorsWithTasks = ConcurrentHashMap.newKeySet();
+        spark.sparkContext().addSparkListener(new SparkListener() {
+          @Override
+          public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+            if (taskEnd.taskInfo().successful()) {
+              executorsWithTasks.add(taskEnd.taskInfo().executorId());
+            }
+          }
+        });
         CompletableFuture<TokenizeResult> run = CompletableFuture.supplyAsync(
             () -> new TokenizeJob(spark, config, new PrintWriter(new StringWriter())).run());
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (committed(output) < 3 && !run.isDone() && System.nanoTime() < deadline) {
+        while ((committed(output) < 3 || executorsWithTasks.size() < 2) && !run.isDone()
+            && System.nanoTime() < deadline) {
           Thread.sleep(50);
         }
         Optional<ProcessHandle> executor = cluster.executors().stream().findFirst();
         assertThat(executor).as("a running executor JVM to kill among %s", cluster.describe()).isPresent();
         assertThat(run.isDone()).as("the job must still be running when the executor is killed").isFalse();
+        assertThat(executorsWithTasks).as("executors that finished tasks before the kill").hasSize(2);
         executor.get().destroyForcibly();
 
         TokenizeResult result = run.get(5, TimeUnit.MINUTES);

@@ -107,7 +107,7 @@ class InputFormatsTest {
     spark.createDataFrame(rows, schema).coalesce(1).write().parquet(input.toString());
     TokenizeConfig config = new TokenizeConfig(input.toString(), null, work.resolve("binary-tokens").toString(),
         "default", null, "png", null, 8, 1 << 26, org.fsqspark.model.DeviceRequest.parse("cpu", false), 1000, 0,
-        false, 0);
+        false, 0, false);
     assertThat(run(config).tokenized()).isEqualTo(pngs.size());
     assertThatThrownBy(() -> run(config(input, work.resolve("wrong-column"))))
         .hasMessageContaining("has no image column 'image'").hasMessageContaining("--image-column");
@@ -136,7 +136,7 @@ class InputFormatsTest {
 
     Path output = work.resolve("corrupt-parquet-tokens");
     TokenizeResult result = run(new TokenizeConfig(input.toString(), null, output.toString(), "default", null, "png",
-        null, 8, 1 << 26, org.fsqspark.model.DeviceRequest.parse("cpu", false), 0, 0, false, 0));
+        null, 8, 1 << 26, org.fsqspark.model.DeviceRequest.parse("cpu", false), 0, 0, false, 0, false));
     assertThat(result.tokenized()).isEqualTo(pngs.size());
     assertThat(result.rejected()).isEqualTo(2);
     List<Row> rejects = spark.read().parquet(output.resolve(TokenTable.REJECTS_DIR).toString()).collectAsList();

@@ -1,0 +1,185 @@
+package org.fsqspark.image;
+
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * An image whose header has been read and checked, and whose pixels are not decoded yet: what
+ * {@link ImageDecoder#open} returns, so that a caller can admit {@link #estimate()} against a
+ * {@link DecodeBudget} before anything large is allocated. Decode once, then close.
+ */
+public final class PendingImage implements AutoCloseable {
+  /** What the reader reads: the file, or a truncated PNG closed with IEND. */
+  private final byte[] readable;
+  private final String format;
+  private final String source;
+  private final ImageInputStream input;
+  private final ImageReader reader;
+  private final DecodeEstimate estimate;
+  private final boolean acceptTruncated;
+  private Optional<String> damage;
+
+  PendingImage(byte[] readable, String format, String source, ImageInputStream input, ImageReader reader,
+      DecodeEstimate estimate, Optional<String> damage, boolean acceptTruncated) {
+    this.readable = readable;
+    this.format = format;
+    this.source = source;
+    this.input = input;
+    this.reader = reader;
+    this.estimate = estimate;
+    this.damage = damage;
+    this.acceptTruncated = acceptTruncated;
+  }
+
+  public int width() {
+    return (int) estimate.width();
+  }
+
+  public int height() {
+    return (int) estimate.height();
+  }
+
+  /** Heap the decode will hold at its peak, from the header. */
+  public DecodeEstimate estimate() {
+    return estimate;
+  }
+
+  /**
+   * Why the decoded image is incomplete (the file ends early, its framing is broken, or the decoder reported
+   * damaged data), or empty for a whole image. Only ever present when truncated images are accepted, and
+   * final once {@link #decode()} returned.
+   */
+  public Optional<String> damage() {
+    return damage;
+  }
+
+  /** Decodes the first frame into planes. */
+  public DecodedImage decode() throws ImageRejectedException {
+    try {
+      return ImageDecoder.toPlanes(read());
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory();
+    }
+  }
+
+  private BufferedImage read() throws ImageRejectedException {
+    List<String> warnings = new ArrayList<>();
+    reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+    BufferedImage image;
+    try {
+      image = reader.read(0);
+    } catch (IOException | RuntimeException e) {
+      if (damage.isEmpty()) {
+        throw new ImageRejectedException("decode", "corrupt or truncated " + format + ": "
+            + ImageDecoder.message(e), e);
+      }
+      // Only reached when truncated images are accepted (open() rejects them otherwise).
+      image = readWhatIsThere(e);
+    }
+    Set<String> damaging = new LinkedHashSet<>();
+    for (String warning : warnings) {
+      if (reportsDamage(warning)) {
+        damaging.add(warning);
+      }
+    }
+    if (!damaging.isEmpty() && damage.isEmpty()) {
+      String reason = "corrupt or truncated " + format + ": the decoder reported \""
+          + String.join("\"; \"", damaging) + "\"";
+      if (!acceptTruncated) {
+        throw new ImageRejectedException("decode", reason + ImageDecoder.ACCEPT_HINT);
+      }
+      damage = Optional.of(reason);
+    }
+    return image;
+  }
+
+  /**
+   * Decodes a file that ends early into a destination allocated beforehand: readers that stop with an
+   * exception leave the rows they reached in it, the rest stays zero (black). A destination with no non-zero
+   * sample means nothing before the cut could be decoded, which is a rejection even when truncated images
+   * are accepted.
+   */
+  private BufferedImage readWhatIsThere(Exception failure) throws ImageRejectedException {
+    ImageInputStream again = new ByteArrayImageInputStream(readable);
+    ImageReader partial = null;
+    BufferedImage destination = null;
+    try {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(again);
+      if (readers.hasNext()) {
+        partial = readers.next();
+        partial.setInput(again, true, true);
+        Iterator<ImageTypeSpecifier> types = partial.getImageTypes(0);
+        destination = types.next().createBufferedImage(width(), height());
+        ImageReadParam param = partial.getDefaultReadParam();
+        param.setDestination(destination);
+        partial.read(0, param);
+      }
+    } catch (IOException | RuntimeException e) {
+      // expected: the data ends early; the destination holds what was decoded before that
+    } finally {
+      if (partial != null) {
+        partial.dispose();
+      }
+      ImageDecoder.closeQuietly(again);
+    }
+    if (destination == null || !anyNonZero(destination.getRaster().getDataBuffer())) {
+      throw new ImageRejectedException("decode", damage.orElseThrow() + "; nothing before the cut could be decoded ("
+          + ImageDecoder.message(failure) + ")", failure);
+    }
+    return destination;
+  }
+
+  private static boolean anyNonZero(DataBuffer buffer) {
+    for (int bank = 0; bank < buffer.getNumBanks(); bank++) {
+      for (int i = 0; i < buffer.getSize(); i++) {
+        if (buffer.getElem(bank, i) != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Decoder warnings that mean pixel data is missing or damaged: the JDK JPEG reader's "Truncated File -
+   * Missing EOI marker" and libjpeg's "Premature end of JPEG file" and "Corrupt JPEG data: ..." (premature end
+   * of data segment, bad Huffman code, marker instead of restart, ...), except stray bytes between segments,
+   * which lose nothing. Warnings about ICC profiles, thumbnails or APPn segments concern metadata.
+   */
+  static boolean reportsDamage(String warning) {
+    String text = String.valueOf(warning).toLowerCase(Locale.ROOT);
+    if (text.contains("extraneous bytes")) {
+      return false;
+    }
+    return text.contains("truncated file") || text.contains("missing eoi") || text.contains("premature end")
+        || text.contains("corrupt jpeg data") || text.contains("inconsistent progression");
+  }
+
+  private DecodeMemoryException outOfMemory() {
+    Runtime runtime = Runtime.getRuntime();
+    return new DecodeMemoryException(String.format(Locale.ROOT, "ran out of heap decoding %s (%dx%d pixels, about"
+        + " %d MB to decode; this JVM's maximum heap is %d MB): give the executors more memory, or lower"
+        + " --max-pixels to reject such images", source, estimate.width(), estimate.height(),
+        estimate.bytes() >> 20, runtime.maxMemory() >> 20));
+  }
+
+  @Override
+  public void close() {
+    reader.dispose();
+    ImageDecoder.closeQuietly(input);
+  }
+}
