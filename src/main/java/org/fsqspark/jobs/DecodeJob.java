@@ -1,5 +1,6 @@
 package org.fsqspark.jobs;
 
+import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -18,14 +19,18 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.SharedModelFolder;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelCheck;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.ModelSource;
@@ -61,14 +66,17 @@ public final class DecodeJob {
         new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
     ModelSource source = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
+    TokenizerManifest tokenizer = TableManifest.read(hadoop, config.input()).manifest().orElse(null);
     Dataset<Row> table = spark.read().parquet(config.input());
     TokenTable.checkSchema(table.schema(), config.input());
-    TokenizerManifest tokenizer = TokenTable.readManifest(spark, config.input(), table);
     if (tokenizer != null && !sameModel(tokenizer, manifest)) {
       throw new IllegalArgumentException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
           + manifest.version() + " (weights " + manifest.sha256() + "); decode with the model that made the tokens");
     }
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), batch -> 2L * batch,
+        "the decoder's output batch and its copy");
+    checkDecoder(source);
     folder.prepare();
     Path output = folder.path();
     String originals = config.originals() == null ? null : FileNames.location(hadoop, config.originals());
@@ -83,13 +91,16 @@ public final class DecodeJob {
     spark.sparkContext().setJobDescription("fsq decode: " + config.input());
     List<DecodeShards.Partial> partials;
     try {
-      partials = table.select(TokenTable.ID, TokenTable.TOKENS).javaRDD().mapPartitions(function).collect();
+      partials = table.select(functions.col(TokenTable.ID), functions.col(TokenTable.TOKENS),
+              functions.col(TokenTable.GRID_H), functions.col(TokenTable.GRID_W), functions.input_file_name())
+          .javaRDD().mapPartitions(function).collect();
     } finally {
       shipped.destroy();
       hadoopConf.destroy();
     }
     deleteQuietly(hadoop, new Path(output, TokenTable.TEMPORARY_DIR));
     long images = partials.stream().mapToLong(p -> p.images).sum();
+    long rejected = partials.stream().mapToLong(p -> p.rejected).sum();
     long compared = partials.stream().mapToLong(p -> p.compared).sum();
     long missing = partials.stream().mapToLong(p -> p.missingOriginals).sum();
     double meanPsnr = compared == 0 ? Double.NaN : partials.stream().mapToDouble(p -> p.psnrSum).sum() / compared;
@@ -97,9 +108,20 @@ public final class DecodeJob {
     if (compared > 0) {
       grid = writeGrid(hadoop, output, partials, manifest).toString();
     }
-    DecodeResult result = new DecodeResult(output.toString(), images, compared, meanPsnr, missing, grid);
+    DecodeResult result = new DecodeResult(output.toString(), images, rejected, compared, meanPsnr, missing, grid);
     TokenTable.writeText(hadoop, new Path(output, "decode.json"), summary(result, manifest));
     return result;
+  }
+
+  /**
+   * Decodes a synthetic token grid on the driver, so a broken decoder fails now with one line naming the
+   * model; in local mode the executors are this JVM and reuse the decoder loaded here.
+   */
+  private void checkDecoder(ModelSource source) {
+    JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+    boolean local = spark.sparkContext().isLocal();
+    Device device = local ? DeviceRequest.parse("auto", true).resolve(null) : Device.cpu();
+    ModelCheck.decoder(source, device, TokenizeJob.modelLocation(config.model()), local);
   }
 
   private static boolean sameModel(TokenizerManifest a, TokenizerManifest b) {
@@ -148,6 +170,7 @@ public final class DecodeJob {
     root.addProperty("model", manifest.name() + " " + manifest.version());
     root.addProperty("format", config.format());
     root.addProperty("images", result.images());
+    root.addProperty("rejected", result.rejected());
     root.addProperty("compared_with_originals", result.compared());
     if (result.compared() > 0) {
       root.addProperty("mean_psnr_db", result.meanPsnr());

@@ -23,6 +23,7 @@ import org.fsqspark.io.ColumnType;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.ParquetRowWriter;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.TokenizerManifest;
 import org.fsqspark.report.HtmlReport;
@@ -96,10 +97,10 @@ public final class StatsJob {
 
   private HtmlReport.Table measure(String input, String name, Configuration hadoop) {
     checkInputExists(hadoop, input);
+    TokenizerManifest manifest = TableManifest.read(hadoop, input).manifest().orElse(null);
     spark.sparkContext().setJobDescription("fsq stats: read " + input);
     Dataset<Row> table = spark.read().parquet(input);
     TokenTable.checkSchema(table.schema(), input);
-    TokenizerManifest manifest = TokenTable.readManifest(spark, input, table);
     Levels levels = levelsOf(manifest, input);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
