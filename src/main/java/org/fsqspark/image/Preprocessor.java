@@ -1,6 +1,7 @@
 package org.fsqspark.image;
 
 import java.io.Serializable;
+import org.fsqspark.contract.ResizePolicy;
 
 /**
  * Brings a decoded image to what an encoder expects: its channel count, its input size under a resize

@@ -9,9 +9,7 @@ import java.nio.file.StandardCopyOption;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelSource;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * A model folder on storage every executor can read (hdfs://, s3a://, a shared mount given as a URI):

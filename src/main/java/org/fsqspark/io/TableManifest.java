@@ -33,7 +33,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * The tokenizer manifest of a token table, taken from the table itself: every part file's Parquet footer is

@@ -15,7 +15,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face

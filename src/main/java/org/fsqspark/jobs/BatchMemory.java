@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * Checks on the driver, before anything is written, that one task's pixel buffers at the model's input size

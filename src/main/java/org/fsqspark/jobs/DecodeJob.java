@@ -20,9 +20,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelPackage;
+import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.SharedModelFolder;
@@ -31,10 +35,6 @@ import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.ModelCheck;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelPackage;
-import org.fsqspark.model.ModelSource;
-import org.fsqspark.model.TokenizerManifest;
 
 /**
  * {@code fsq decode}: token table -> the model's decoder on executors, batched, one decoder per executor JVM

@@ -16,6 +16,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageEncoder;
@@ -25,16 +26,15 @@ import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
 import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.ParquetRowWriter;
 import org.fsqspark.io.SafePaths;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DecoderModel;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
-import org.fsqspark.model.ModelSource;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
-import org.fsqspark.model.TokenizerManifest;
 
 /**
  * Executor side of decode: token rows of a partition, batched through the JVM's shared decoder, written as

@@ -19,10 +19,14 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.io.InputListing;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelPackage;
+import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.Passthrough;
@@ -35,10 +39,6 @@ import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.ModelCheck;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelPackage;
-import org.fsqspark.model.ModelSource;
-import org.fsqspark.model.TokenizerManifest;
 
 /**
  * {@code fsq tokenize}: input shards -> read, decode and preprocess on executors -> encoder through DJL,

@@ -15,6 +15,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodeBudget;
 import org.fsqspark.image.DecodeMemoryException;
 import org.fsqspark.image.DecodedImage;
@@ -25,16 +26,15 @@ import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputRecord;
+import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
 import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardReader;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
-import org.fsqspark.model.ModelSource;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
-import org.fsqspark.model.TokenizerManifest;
 import org.fsqspark.model.TokenizerModel;
 
 /**

@@ -7,6 +7,9 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import java.io.IOException;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.io.ModelFolder;
 
 /** The decoder of a model folder: token indices to pixels in the manifest's pixel range. */
 public final class DecoderModel implements AutoCloseable {

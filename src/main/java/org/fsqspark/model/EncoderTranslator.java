@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import java.util.Locale;
+import org.fsqspark.contract.EncoderOutput;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * Pixels in, token indices out: builds the NCHW input tensor in the manifest's dtype and turns the

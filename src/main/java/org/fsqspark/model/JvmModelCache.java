@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.io.ModelSource;
 
 /**
  * Runs a model once on the driver before a job starts: two synthetic images through the real encoder and

@@ -11,6 +11,9 @@ import ai.djl.nn.SequentialBlock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.io.ModelFolder;
 
 /**
  * A loaded encoder and its manifest: the one model interface every format goes through. Thread-safe to

@@ -30,16 +30,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
+import org.fsqspark.contract.EncoderOutput;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.ResizePolicy;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.contract.VqCodebook;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
-import org.fsqspark.image.ResizePolicy;
+import org.fsqspark.io.ModelFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.model.ConvAutoencoder;
-import org.fsqspark.model.EncoderOutput;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelFormat;
-import org.fsqspark.model.TokenizerManifest;
-import org.fsqspark.model.VqCodebook;
 
 /**
  * Trains the convolutional autoencoder with an FSQ bottleneck (reconstruction loss only, straight-through

@@ -55,7 +55,7 @@ class S3RoundTripTest {
       assertThat(console.toString()).doesNotContain(S3Server.SECRET_KEY);
 
       // A model on shared storage: executors fetch it themselves instead of receiving it in a broadcast.
-      org.fsqspark.model.ModelFolder model = org.fsqspark.model.ModelPackage.bundledDefault()
+      org.fsqspark.io.ModelFolder model = org.fsqspark.io.ModelPackage.bundledDefault()
           .materialize(work.resolve("model"));
       for (String file : List.of("tokenizer.json", model.manifest().weights())) {
         s3.put("datasets", "models/default/" + file, Files.readAllBytes(model.directory().resolve(file)));

@@ -1,4 +1,4 @@
-package org.fsqspark.model;
+package org.fsqspark.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.fsqspark.contract.TokenizerManifest;
 
 /** A local folder holding {@code tokenizer.json} and the weights it names, checked when opened. */
 public final class ModelFolder {

@@ -1,4 +1,4 @@
-package org.fsqspark.image;
+package org.fsqspark.contract;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package org.fsqspark.model;
+package org.fsqspark.contract;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
-import org.fsqspark.image.ResizePolicy;
 
 /**
  * Everything a job needs to know about a tokenizer to feed it and read its output: the contract in

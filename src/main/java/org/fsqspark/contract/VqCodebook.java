@@ -1,4 +1,4 @@
-package org.fsqspark.model;
+package org.fsqspark.contract;
 
 import java.io.Serializable;
 import java.util.regex.Pattern;

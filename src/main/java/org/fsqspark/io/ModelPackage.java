@@ -1,4 +1,4 @@
-package org.fsqspark.model;
+package org.fsqspark.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * The bytes of a model folder, so the driver can ship a model to executors in a broadcast variable

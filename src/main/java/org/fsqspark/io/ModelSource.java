@@ -1,4 +1,4 @@
-package org.fsqspark.model;
+package org.fsqspark.io;
 
 import java.io.Serializable;
 import java.nio.file.Path;
