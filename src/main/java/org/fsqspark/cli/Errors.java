@@ -1,6 +1,8 @@
 package org.fsqspark.cli;
 
 import java.util.Set;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /** Unwraps Spark's and the JDK's wrapper exceptions down to the message a person can act on. */
 final class Errors {
@@ -20,6 +22,11 @@ final class Errors {
       current = current.getCause();
     }
     return current;
+  }
+
+  /** 2 for bad input or bad data, which the message explains; 1 for anything else, which is a bug or a failing machine. */
+  static int exitCode(Throwable cause) {
+    return cause instanceof BadInputException || cause instanceof BadDataException ? 2 : 1;
   }
 
   /** The message; for unexpected exception types prefixed by the type, which is often half the story. */

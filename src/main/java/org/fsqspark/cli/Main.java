@@ -53,7 +53,10 @@ public final class Main implements Runnable {
     return commandLine.execute(args);
   }
 
-  /** Prints one actionable line for a failure; the stack trace only with FSQ_DEBUG=1. */
+  /**
+   * Prints one actionable line for a failure. Bad input and bad data end with exit code 2; anything else is an
+   * internal error (exit code 1) whose stack trace {@code FSQ_DEBUG=1} prints.
+   */
   static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine,
@@ -61,13 +64,14 @@ public final class Main implements Runnable {
       Throwable cause = Errors.rootCause(exception);
       PrintWriter err = commandLine.getErr();
       err.println("fsq " + commandLine.getCommandName() + ": error: " + Errors.describe(cause));
+      int code = Errors.exitCode(cause);
       if ("1".equals(System.getenv("FSQ_DEBUG"))) {
         exception.printStackTrace(err);
-      } else if (!(cause instanceof IllegalArgumentException)) {
+      } else if (code == 1) {
         err.println("(set FSQ_DEBUG=1 for the stack trace)");
       }
       err.flush();
-      return cause instanceof IllegalArgumentException ? 2 : 1;
+      return code;
     }
   }
 

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
@@ -38,7 +39,7 @@ final class QuantizeCommand implements Callable<Integer> {
     Levels parsed = Levels.parse(levels);
     FiniteScalarQuantizer quantizer = new FiniteScalarQuantizer(parsed, Bound.parse(bound));
     if (!print.matches("index|digits|codes")) {
-      throw new IllegalArgumentException("--print must be index, digits or codes, got " + print);
+      throw new BadInputException("--print must be index, digits or codes, got " + print);
     }
     PrintWriter out = spec.commandLine().getOut();
     int d = parsed.channels();
@@ -55,14 +56,14 @@ final class QuantizeCommand implements Callable<Integer> {
       }
       String[] parts = trimmed.split("\\s*,\\s*");
       if (parts.length != d) {
-        throw new IllegalArgumentException("line " + number + ": expected " + d + " comma-separated values for levels "
+        throw new BadInputException("line " + number + ": expected " + d + " comma-separated values for levels "
             + parsed + ", got " + parts.length);
       }
       for (int c = 0; c < d; c++) {
         try {
           vector[c] = Double.parseDouble(parts[c]);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("line " + number + ": '" + parts[c] + "' is not a number");
+          throw new BadInputException("line " + number + ": '" + parts[c] + "' is not a number");
         }
       }
       try {
@@ -75,7 +76,7 @@ final class QuantizeCommand implements Callable<Integer> {
           default -> out.println(quantizer.index(vector, 0));
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("line " + number + ": " + e.getMessage(), e);
+        throw new BadInputException("line " + number + ": " + e.getMessage(), e);
       }
     }
     out.flush();

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.fsqspark.error.BadInputException;
 import picocli.CommandLine.Option;
 
 /** Spark settings shared by every Spark job: a profile from conf/, then --master and --conf on top. */
@@ -46,7 +47,7 @@ final class SparkOptions {
     for (String entry : conf) {
       int eq = entry.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("--conf '" + entry + "' is not KEY=VALUE, e.g. --conf spark.executor.memory=4g");
+        throw new BadInputException("--conf '" + entry + "' is not KEY=VALUE, e.g. --conf spark.executor.memory=4g");
       }
       settings.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
     }
@@ -56,7 +57,7 @@ final class SparkOptions {
   private static Map<String, String> readProfile(String name) {
     Path file = name.endsWith(".properties") || name.contains("/") ? Path.of(name) : profileFile(name);
     if (file == null || !Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("Profile '" + name + "' not found"
+      throw new BadInputException("Profile '" + name + "' not found"
           + (file == null ? " (conf/ is unknown outside jobs/fsq; pass a .properties file)" : " at " + file)
           + "; available: local, gpu-cluster, s3, or a path to a .properties file");
     }

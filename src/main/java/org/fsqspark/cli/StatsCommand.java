@@ -3,6 +3,7 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
@@ -60,7 +61,7 @@ final class StatsCommand implements Callable<Integer> {
     String second = null;
     if (compare != null && compare.size() == 2) {
       if (input != null) {
-        throw new IllegalArgumentException("Give either --input A --compare B or --compare A B, not both");
+        throw new BadInputException("Give either --input A --compare B or --compare A B, not both");
       }
       first = compare.get(0);
       second = compare.get(1);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.IdxImages;
@@ -111,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         resume);
     PrintWriter out = spec.commandLine().getOut();
     if (overwrite && resume) {
-      throw new IllegalArgumentException("--overwrite starts over and --resume continues; pass only one of them");
+      throw new BadInputException("--overwrite starts over and --resume continues; pass only one of them");
     }
     OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
         "file:" + output.toAbsolutePath(), AutoencoderTrainer.OUTPUT,

@@ -1,6 +1,7 @@
 package org.fsqspark.contract;
 
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /** What the encoder returns, and therefore who quantizes. */
 public enum EncoderOutput {
@@ -15,7 +16,7 @@ public enum EncoderOutput {
         return output;
       }
     }
-    throw new IllegalArgumentException("Unknown encoder output '" + name + "': expected latents or indices");
+    throw new BadInputException("Unknown encoder output '" + name + "': expected latents or indices");
   }
 
   public String manifestName() {

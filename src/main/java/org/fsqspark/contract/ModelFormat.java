@@ -1,6 +1,7 @@
 package org.fsqspark.contract;
 
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /** How the encoder weights are stored. */
 public enum ModelFormat {
@@ -15,7 +16,7 @@ public enum ModelFormat {
         return format;
       }
     }
-    throw new IllegalArgumentException("Unknown model format '" + name + "': expected djl or torchscript");
+    throw new BadInputException("Unknown model format '" + name + "': expected djl or torchscript");
   }
 
   public String manifestName() {

@@ -1,6 +1,7 @@
 package org.fsqspark.contract;
 
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /** How an image of any size is brought to the encoder's input size. */
 public enum ResizePolicy {
@@ -17,7 +18,7 @@ public enum ResizePolicy {
         return policy;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "Unknown resize policy '" + name + "': expected center_crop, stretch or pad");
   }
 

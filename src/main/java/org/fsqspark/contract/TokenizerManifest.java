@@ -9,6 +9,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.Serializable;
 import java.util.regex.Pattern;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
@@ -130,11 +131,11 @@ public record TokenizerManifest(
     try {
       JsonElement element = JsonParser.parseString(json);
       if (!element.isJsonObject()) {
-        throw new IllegalArgumentException("Tokenizer manifest " + origin + " is not a JSON object");
+        throw new BadInputException("Tokenizer manifest " + origin + " is not a JSON object");
       }
       root = element.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new IllegalArgumentException("Tokenizer manifest " + origin + " is not valid JSON: " + e.getMessage(), e);
+      throw new BadInputException("Tokenizer manifest " + origin + " is not valid JSON: " + e.getMessage(), e);
     }
     try {
       int[] inputSize = intArray(root, "input_size");
@@ -166,7 +167,7 @@ public record TokenizerManifest(
               string(root, "codebook_sha256", null), integer(root, "codebook_size"), integer(root, "latent_channels"))
               : null);
     } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-      throw new IllegalArgumentException("Invalid tokenizer manifest " + origin + ": " + e.getMessage(), e);
+      throw new BadInputException("Invalid tokenizer manifest " + origin + ": " + e.getMessage(), e);
     }
   }
 
@@ -226,7 +227,7 @@ public record TokenizerManifest(
 
   private static void require(boolean condition, String message) {
     if (!condition) {
-      throw new IllegalArgumentException(message);
+      throw new BadInputException(message);
     }
   }
 

@@ -2,6 +2,7 @@ package org.fsqspark.contract;
 
 import java.io.Serializable;
 import java.util.regex.Pattern;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The learned codebook of a VQ model (the VQ-VAE baseline): {@code size} vectors of {@code dimension}
@@ -12,13 +13,13 @@ public record VqCodebook(String file, String sha256, int size, int dimension) im
 
   public VqCodebook {
     if (file == null || file.isBlank() || file.contains("/") || file.contains("\\")) {
-      throw new IllegalArgumentException("codebook must name a file beside tokenizer.json, got " + file);
+      throw new BadInputException("codebook must name a file beside tokenizer.json, got " + file);
     }
     if (sha256 != null && !SHA256.matcher(sha256).matches()) {
-      throw new IllegalArgumentException("codebook_sha256 must be 64 lower-case hex digits, got " + sha256);
+      throw new BadInputException("codebook_sha256 must be 64 lower-case hex digits, got " + sha256);
     }
     if (size < 2 || dimension < 1) {
-      throw new IllegalArgumentException("A VQ codebook needs at least 2 vectors of at least 1 value, got " + size
+      throw new BadInputException("A VQ codebook needs at least 2 vectors of at least 1 value, got " + size
           + " x " + dimension);
     }
   }

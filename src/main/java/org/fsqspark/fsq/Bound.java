@@ -3,6 +3,8 @@ package org.fsqspark.fsq;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * How an unbounded latent value is squashed onto a channel's L levels before rounding.
@@ -41,7 +43,7 @@ public enum Bound {
         }
       }
     }
-    throw new IllegalArgumentException("Unknown bound '" + name + "': expected one of " + names());
+    throw new BadInputException("Unknown bound '" + name + "': expected one of " + names());
   }
 
   /** All manifest names, comma separated, for help texts and messages. */
@@ -73,7 +75,7 @@ public enum Bound {
     for (int i = 0; i < levels.channels(); i++) {
       int count = levels.get(i);
       if (count > MAX_LEVELS_PER_CHANNEL) {
-        throw new IllegalArgumentException("Channel " + i + " of levels " + levels + " has " + count
+        throw new BadInputException("Channel " + i + " of levels " + levels + " has " + count
             + " levels; fsq-spark quantizes at most " + MAX_LEVELS_PER_CHANNEL + " levels per channel (each channel"
             + " is a table of L-1 float thresholds); use more channels with fewer levels");
       }
@@ -81,12 +83,12 @@ public enum Bound {
         continue;
       }
       if (count == 2) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "Channel " + i + " of levels " + levels + " has 2 levels, which the " + manifestName()
                 + " bound cannot place around zero; use the symmetric bound or at least 3 levels");
       }
       if (count > MAX_TANH_LEVELS) {
-        throw new IllegalArgumentException("Channel " + i + " of levels " + levels + " has " + count
+        throw new BadInputException("Channel " + i + " of levels " + levels + " has " + count
             + " levels, but the " + manifestName() + " bound (eps = " + EPS + ") separates at most " + MAX_TANH_LEVELS
             + " levels per channel: above that its outer levels " + (this == ATANH ? "round outside the channel's"
             + " range" : "are never reached") + "; use at most " + MAX_TANH_LEVELS + " levels per channel, or the"
@@ -211,7 +213,7 @@ public enum Bound {
       };
       if (digit < 0 || digit >= levels) {
         // Only NONE can get here: the tanh variants stay inside the range by construction.
-        throw new IllegalArgumentException(
+        throw new BadDataException(
             "Latent " + z + " of channel " + channel + " is outside the " + levels + " levels "
                 + (-halfWidth) + ".." + (levels - 1 - halfWidth)
                 + " that the 'none' bound accepts; the encoder must emit centred integer levels");
@@ -232,7 +234,7 @@ public enum Bound {
       double scaled = bound == SYMMETRIC ? (code + 1) * (levels - 1) / 2 : code * halfWidth + halfWidth;
       long digit = Math.round(scaled);
       if (!(Math.abs(scaled - digit) <= CODE_TOLERANCE) || digit < 0 || digit >= levels) {
-        throw new IllegalArgumentException(
+        throw new BadDataException(
             "Value " + code + " of channel " + channel + " is not one of the " + levels + " normalised codes"
                 + " of the " + bound.manifestName() + " bound (" + code(0) + " .. " + code(levels - 1) + ")");
       }

@@ -1,6 +1,8 @@
 package org.fsqspark.fsq;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Finite Scalar Quantization of latent vectors: bound each channel, round it to one of L_i levels, and
@@ -19,7 +21,7 @@ public final class FiniteScalarQuantizer implements Serializable {
 
   public FiniteScalarQuantizer(Levels levels, Bound bound) {
     if (levels == null || bound == null) {
-      throw new IllegalArgumentException("Levels and bound are required, got " + levels + " and " + bound);
+      throw new BadInputException("Levels and bound are required, got " + levels + " and " + bound);
     }
     bound.checkSupports(levels);
     this.levels = levels;
@@ -46,7 +48,7 @@ public final class FiniteScalarQuantizer implements Serializable {
 
   private static float finite(float value, int position) {
     if (!Float.isFinite(value)) {
-      throw new IllegalArgumentException(
+      throw new BadDataException(
           "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the"
               + " encoder is broken)");
     }
@@ -149,7 +151,7 @@ public final class FiniteScalarQuantizer implements Serializable {
 
   private static double finite(double value, int position) {
     if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(
+      throw new BadDataException(
           "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the encoder is broken)");
     }
     return value;

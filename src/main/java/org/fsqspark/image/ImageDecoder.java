@@ -17,6 +17,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.fsqspark.contract.RejectStage;
 
 /**
  * Decodes encoded image bytes (PNG, JPEG and whatever other ImageIO readers are on the classpath) into
@@ -74,7 +75,7 @@ public final class ImageDecoder {
    */
   public PendingImage open(byte[] bytes, String source) throws ImageRejectedException {
     if (bytes == null || bytes.length == 0) {
-      throw new ImageRejectedException("read", "empty file (0 bytes)");
+      throw new ImageRejectedException(RejectStage.READ, "empty file (0 bytes)");
     }
     Optional<String> damage = TruncationCheck.damage(bytes);
     // Some readers walk every PNG chunk before the first pixel: give them an end to find.
@@ -87,7 +88,7 @@ public final class ImageDecoder {
     try {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
       if (!readers.hasNext()) {
-        throw new ImageRejectedException("decode", "not a recognised image format (" + describeHead(bytes) + ")");
+        throw new ImageRejectedException(RejectStage.DECODE, "not a recognised image format (" + describeHead(bytes) + ")");
       }
       reader = readers.next();
       reader.setInput(input, true, true);
@@ -98,18 +99,18 @@ public final class ImageDecoder {
         width = reader.getWidth(0);
         height = reader.getHeight(0);
         if (width <= 0 || height <= 0) {
-          throw new ImageRejectedException("decode", "header declares an empty image " + width + "x" + height);
+          throw new ImageRejectedException(RejectStage.DECODE, "header declares an empty image " + width + "x" + height);
         }
         if (width * height > maxPixels) {
-          throw new ImageRejectedException("decode", "image of " + width + "x" + height
+          throw new ImageRejectedException(RejectStage.DECODE, "image of " + width + "x" + height
               + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
         }
         if (damage.isPresent() && !acceptTruncated) {
-          throw new ImageRejectedException("decode", damage.get() + ACCEPT_HINT);
+          throw new ImageRejectedException(RejectStage.DECODE, damage.get() + ACCEPT_HINT);
         }
         estimate = estimate(reader, width, height);
       } catch (IOException | RuntimeException e) {
-        throw new ImageRejectedException("decode", damage.orElse("corrupt or truncated " + formatOf(bytes) + ": "
+        throw new ImageRejectedException(RejectStage.DECODE, damage.orElse("corrupt or truncated " + formatOf(bytes) + ": "
             + message(e)), e);
       }
       PendingImage image = new PendingImage(readable, formatOf(bytes), source, input, reader, estimate, damage,

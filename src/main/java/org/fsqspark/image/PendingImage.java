@@ -16,6 +16,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.fsqspark.contract.RejectStage;
 
 /**
  * An image whose header has been read and checked, and whose pixels are not decoded yet: what
@@ -84,7 +85,7 @@ public final class PendingImage implements AutoCloseable {
       image = reader.read(0);
     } catch (IOException | RuntimeException e) {
       if (damage.isEmpty()) {
-        throw new ImageRejectedException("decode", "corrupt or truncated " + format + ": "
+        throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated " + format + ": "
             + ImageDecoder.message(e), e);
       }
       // Only reached when truncated images are accepted (open() rejects them otherwise).
@@ -100,7 +101,7 @@ public final class PendingImage implements AutoCloseable {
       String reason = "corrupt or truncated " + format + ": the decoder reported \""
           + String.join("\"; \"", damaging) + "\"";
       if (!acceptTruncated) {
-        throw new ImageRejectedException("decode", reason + ImageDecoder.ACCEPT_HINT);
+        throw new ImageRejectedException(RejectStage.DECODE, reason + ImageDecoder.ACCEPT_HINT);
       }
       damage = Optional.of(reason);
     }
@@ -137,7 +138,7 @@ public final class PendingImage implements AutoCloseable {
       ImageDecoder.closeQuietly(again);
     }
     if (destination == null || !anyNonZero(destination.getRaster().getDataBuffer())) {
-      throw new ImageRejectedException("decode", damage.orElseThrow() + "; nothing before the cut could be decoded ("
+      throw new ImageRejectedException(RejectStage.DECODE, damage.orElseThrow() + "; nothing before the cut could be decoded ("
           + ImageDecoder.message(failure) + ")", failure);
     }
     return destination;

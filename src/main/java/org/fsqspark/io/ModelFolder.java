@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 
 /** A local folder holding {@code tokenizer.json} and the weights it names, checked when opened. */
 public final class ModelFolder {
@@ -26,11 +27,11 @@ public final class ModelFolder {
   public static ModelFolder open(Path directory) {
     Path manifestFile = directory.resolve(TokenizerManifest.FILE_NAME);
     if (!Files.isDirectory(directory)) {
-      throw new IllegalArgumentException("Model folder " + directory + " does not exist; pass --model default "
+      throw new BadInputException("Model folder " + directory + " does not exist; pass --model default "
           + "or a folder with " + TokenizerManifest.FILE_NAME + " and the weights it names");
     }
     if (!Files.isRegularFile(manifestFile)) {
-      throw new IllegalArgumentException("Model folder " + directory + " has no " + TokenizerManifest.FILE_NAME
+      throw new BadInputException("Model folder " + directory + " has no " + TokenizerManifest.FILE_NAME
           + "; write one as described in the README (format, levels, bound, input_size, ...)");
     }
     TokenizerManifest manifest;
@@ -41,7 +42,7 @@ public final class ModelFolder {
     }
     Path weights = directory.resolve(manifest.weights());
     if (!Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "Weights file " + weights + " named by " + manifestFile + " does not exist");
     }
     check(weights, manifest.sha256(), manifestFile);
@@ -51,7 +52,7 @@ public final class ModelFolder {
     if (manifest.vq() != null) {
       Path codebook = directory.resolve(manifest.vq().file());
       if (!Files.isRegularFile(codebook)) {
-        throw new IllegalArgumentException("Codebook " + codebook + " named by " + manifestFile + " does not exist");
+        throw new BadInputException("Codebook " + codebook + " named by " + manifestFile + " does not exist");
       }
       check(codebook, manifest.vq().sha256(), manifestFile);
     }
@@ -62,7 +63,7 @@ public final class ModelFolder {
     if (expected != null) {
       String actual = sha256(file);
       if (!actual.equals(expected)) {
-        throw new IllegalArgumentException(file + " has sha256 " + actual + " but " + manifestFile + " says "
+        throw new BadInputException(file + " has sha256 " + actual + " but " + manifestFile + " says "
             + expected + "; the files do not belong together");
       }
     }
@@ -77,7 +78,7 @@ public final class ModelFolder {
     try {
       byte[] bytes = Files.readAllBytes(file);
       if (bytes.length != manifest.vq().bytes()) {
-        throw new IllegalArgumentException("Codebook " + file + " has " + bytes.length + " bytes; "
+        throw new BadInputException("Codebook " + file + " has " + bytes.length + " bytes; "
             + manifest.vq().size() + " x " + manifest.vq().dimension() + " float32 need " + manifest.vq().bytes());
       }
       float[] values = new float[bytes.length / 4];

@@ -19,6 +19,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The output folder of a job, made safe to write into and to {@code --overwrite}. Every job that writes a
@@ -90,7 +91,7 @@ public final class OutputFolder {
   public static OutputFolder check(Configuration hadoop, String location, OutputKind kind, Reuse reuse,
       Input... inputs) {
     if (location == null || location.isBlank()) {
-      throw new IllegalArgumentException("--output is required: the folder fsq " + kind.job() + " writes to");
+      throw new BadInputException("--output is required: the folder fsq " + kind.job() + " writes to");
     }
     return new OutputFolder(hadoop, location, kind, reuse, List.of(inputs));
   }
@@ -145,7 +146,7 @@ public final class OutputFolder {
         return State.ABSENT;
       }
       if (!status.isDirectory()) {
-        throw new IllegalArgumentException("Output " + location + " is a file, not a folder; choose a new folder"
+        throw new BadInputException("Output " + location + " is a file, not a folder; choose a new folder"
             + " for --output");
       }
       List<String> entries = topLevelNames();
@@ -154,23 +155,23 @@ public final class OutputFolder {
       }
       OutputMarker marker = readMarker();
       if (marker == null) {
-        throw new IllegalArgumentException("Output " + location + " is not empty and was not made by fsq (no "
+        throw new BadInputException("Output " + location + " is not empty and was not made by fsq (no "
             + MARKER_FILE + "): it holds " + listed(entries) + "; choose a new or empty --output (--overwrite "
             + "never deletes what fsq did not write)");
       }
       if (!marker.job().equals(kind.job())) {
-        throw new IllegalArgumentException("Output " + location + " holds the output of fsq " + marker.job()
+        throw new BadInputException("Output " + location + " holds the output of fsq " + marker.job()
             + ", not of fsq " + kind.job() + "; choose another --output");
       }
       if (reuse == Reuse.REFUSE) {
-        throw new IllegalArgumentException("Output " + location + " already holds the output of an earlier fsq "
+        throw new BadInputException("Output " + location + " already holds the output of an earlier fsq "
             + kind.job() + "; pass --overwrite to replace it (only the files fsq " + kind.job() + " writes are "
             + "deleted) or choose another --output");
       }
       if (reuse == Reuse.REPLACE) {
         List<String> foreign = foreignPaths();
         if (!foreign.isEmpty()) {
-          throw new IllegalArgumentException("Output " + location + " holds files fsq " + kind.job() + " did not "
+          throw new BadInputException("Output " + location + " holds files fsq " + kind.job() + " did not "
               + "write: " + listed(foreign) + "; --overwrite deletes only what fsq wrote, so move them out or "
               + "choose another --output");
         }
@@ -204,7 +205,7 @@ public final class OutputFolder {
         problem = " contains ";
       }
       if (problem != null) {
-        throw new IllegalArgumentException("Output " + location + shownIfDifferent(output, location) + problem
+        throw new BadInputException("Output " + location + shownIfDifferent(output, location) + problem
             + input.option() + " " + plain(input.location()) + shownIfDifferent(in, input.location())
             + "; choose an --output outside every input (nothing was written or deleted)");
       }

@@ -34,6 +34,8 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The tokenizer manifest of a token table, taken from the table itself: every part file's Parquet footer is
@@ -61,7 +63,7 @@ public final class TableManifest {
    * Reads the manifest from every part file's footer of {@code table} (a folder, a file or a glob) and
    * checks it against {@code _tokenizer.json} when the table is a folder that has one.
    *
-   * @throws IllegalArgumentException naming two files that differ, and in what, when the part files mix
+   * @throws BadDataException naming two files that differ, and in what, when the part files mix
    *     tokenizers, mix files with and without a manifest, or disagree with {@code _tokenizer.json}; or when
    *     a part file is not readable Parquet
    */
@@ -81,7 +83,7 @@ public final class TableManifest {
       TokenizerManifest side = TokenizerManifest.fromJson(readText(fs, sideFile), sideFile.toString());
       if (fromFooters != null && !fromFooters.equals(side)) {
         int first = firstWithManifest(footers);
-        throw new IllegalArgumentException("Token table " + table + ": " + TokenTable.MANIFEST_FILE
+        throw new BadDataException("Token table " + table + ": " + TokenTable.MANIFEST_FILE
             + " disagrees with the footer of " + relative(root, files.get(first).path()) + " in "
             + differences(side, fromFooters) + "; the footers describe the tokens, so restore or remove "
             + TokenTable.MANIFEST_FILE);
@@ -148,8 +150,8 @@ public final class TableManifest {
     return new Listing(files, folder);
   }
 
-  private static IllegalArgumentException doesNotExist(String table) {
-    return new IllegalArgumentException("Token table " + table + " does not exist; pass the --output folder of"
+  private static BadInputException doesNotExist(String table) {
+    return new BadInputException("Token table " + table + " does not exist; pass the --output folder of"
         + " fsq tokenize");
   }
 
@@ -238,7 +240,7 @@ public final class TableManifest {
       if (StorageFailures.isTransient(e)) {
         throw e;
       }
-      throw new IllegalArgumentException("Part file " + file.path() + " of token table " + table + " is not readable"
+      throw new BadDataException("Part file " + file.path() + " of token table " + table + " is not readable"
           + " Parquet (" + e.getMessage() + "); remove it or re-run the job that wrote it", e);
     }
     String json = metadata.get(TokenTable.MANIFEST_KEY);
@@ -276,7 +278,7 @@ public final class TableManifest {
     for (int i = 0; i < footers.length; i++) {
       Path file = files.get(i).path();
       if (footers[i] == null) {
-        throw new IllegalArgumentException("Token table " + table + " mixes part files with and without a tokenizer"
+        throw new BadDataException("Token table " + table + " mixes part files with and without a tokenizer"
             + " manifest in their footers: " + firstFile + " has one (" + first.name() + " " + first.version()
             + ", levels " + first.levels() + ") and " + relative(root, file) + " has none; keep the files of one"
             + " tokenizer per table");
@@ -285,7 +287,7 @@ public final class TableManifest {
       TokenizerManifest manifest = parsed.computeIfAbsent(footers[i],
           text -> TokenizerManifest.fromJson(text, file.toString()));
       if (!manifest.equals(first)) {
-        throw new IllegalArgumentException("Token table " + table + " mixes tokenizers: " + firstFile + " and "
+        throw new BadDataException("Token table " + table + " mixes tokenizers: " + firstFile + " and "
             + relative(root, file) + " differ in " + differences(first, manifest) + "; keep the files of one"
             + " tokenizer per table");
       }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
 
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face
@@ -126,12 +127,12 @@ public final class TokenTable {
     for (StructField expected : SCHEMA.fields()) {
       scala.Option<Object> index = schema.getFieldIndex(expected.name());
       if (index.isEmpty()) {
-        throw new IllegalArgumentException("Table " + table + " is not a token table: column '" + expected.name()
+        throw new BadDataException("Table " + table + " is not a token table: column '" + expected.name()
             + "' is missing (found " + String.join(", ", schema.fieldNames()) + ")");
       }
       StructField actual = schema.fields()[(Integer) index.get()];
       if (!sameType(expected, actual)) {
-        throw new IllegalArgumentException("Table " + table + " is not a token table: column '" + expected.name()
+        throw new BadDataException("Table " + table + " is not a token table: column '" + expected.name()
             + "' is " + actual.dataType().simpleString() + ", expected " + expected.dataType().simpleString());
       }
     }

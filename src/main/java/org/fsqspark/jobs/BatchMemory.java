@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Checks on the driver, before anything is written, that one task's pixel buffers at the model's input size
@@ -40,11 +41,11 @@ final class BatchMemory {
     String size = "input_size " + manifest.inputHeight() + "x" + manifest.inputWidth() + " (" + manifest.channels()
         + " channel" + (manifest.channels() == 1 ? "" : "s") + ") of model " + manifest.name();
     if (perImage > LARGEST_ARRAY) {
-      throw new IllegalArgumentException("The " + size + " is " + perImage + " values per image, more than the "
+      throw new BadInputException("The " + size + " is " + perImage + " values per image, more than the "
           + LARGEST_ARRAY + " a Java array holds; use a model with a smaller input_size");
     }
     if (perImage * batchSize > LARGEST_ARRAY) {
-      throw new IllegalArgumentException("--batch-size " + batchSize + " images of the " + size + " are "
+      throw new BadInputException("--batch-size " + batchSize + " images of the " + size + " are "
           + perImage * batchSize + " values, more than the " + LARGEST_ARRAY + " a Java array holds; use --batch-size "
           + LARGEST_ARRAY / perImage + " or less");
     }
@@ -66,7 +67,7 @@ final class BatchMemory {
         high = middle - 1;
       }
     }
-    throw new IllegalArgumentException(String.format(Locale.ROOT, "The %s needs about %s of pixel buffers per task"
+    throw new BadInputException(String.format(Locale.ROOT, "The %s needs about %s of pixel buffers per task"
             + " at --batch-size %d (%s, float32), more than the %s a task may use (half of %s, %s); %s", size,
         bytes(needed), batchSize, held, bytes(budget), bytes(executor.heapBytes()), executor.description(),
         largestBatch >= 1 ? "use --batch-size " + largestBatch + (largestBatch > 1 ? " or less" : "")

@@ -1,5 +1,7 @@
 package org.fsqspark.jobs;
 
+import org.fsqspark.error.BadInputException;
+
 /**
  * A decode run.
  *
@@ -13,19 +15,19 @@ public record DecodeConfig(String input, String model, String output, String for
     int batchSize, boolean overwrite) implements java.io.Serializable {
   public DecodeConfig {
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException("--input is required: a token table written by fsq tokenize");
+      throw new BadInputException("--input is required: a token table written by fsq tokenize");
     }
     if (output == null || output.isBlank()) {
-      throw new IllegalArgumentException("--output is required: the folder for the decoded images");
+      throw new BadInputException("--output is required: the folder for the decoded images");
     }
     if (model == null || model.isBlank()) {
       model = "default";
     }
     if (!"png".equals(format) && !"parquet".equals(format)) {
-      throw new IllegalArgumentException("--format must be png or parquet, got " + format);
+      throw new BadInputException("--format must be png or parquet, got " + format);
     }
     if (batchSize <= 0) {
-      throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+      throw new BadInputException("--batch-size must be positive, got " + batchSize);
     }
   }
 }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
@@ -70,7 +71,7 @@ public final class DecodeJob {
     Dataset<Row> table = spark.read().parquet(config.input());
     TokenTable.checkSchema(table.schema(), config.input());
     if (tokenizer != null && !sameModel(tokenizer, manifest)) {
-      throw new IllegalArgumentException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
+      throw new BadInputException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
           + manifest.version() + " (weights " + manifest.sha256() + "); decode with the model that made the tokens");
     }

@@ -81,7 +81,7 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
   public Iterator<Partial> call(Iterator<Row> rows) throws Exception {
     TaskContext task = TaskContext.get();
     JvmModelCache.limitEngineThreads(task == null ? 1 : task.cpus());
-    DecoderModel decoder = JvmModelCache.obtainDecoder(model.value(), device.resolve(TokenizeShards.assignedGpu(task)));
+    DecoderModel decoder = JvmModelCache.decoder(model.value(), device.resolve(TokenizeShards.assignedGpu(task)));
     int partition = task == null ? 0 : task.partitionId();
     long attempt = task == null ? 0 : task.taskAttemptId();
     Configuration conf = hadoop.value().get();

@@ -1,5 +1,7 @@
 package org.fsqspark.jobs;
 
+import org.fsqspark.error.BadInputException;
+
 /**
  * A stats run.
  *
@@ -15,13 +17,13 @@ public record StatsConfig(String input, String compare, String output, String le
     double verifyFraction, boolean overwrite) {
   public StatsConfig {
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException("--input is required: a token table written by fsq tokenize");
+      throw new BadInputException("--input is required: a token table written by fsq tokenize");
     }
     if (output == null || output.isBlank()) {
-      throw new IllegalArgumentException("--output is required: the folder for stats.json and report.html");
+      throw new BadInputException("--output is required: the folder for stats.json and report.html");
     }
     if (!(verifyFraction >= 0 && verifyFraction <= 1)) {
-      throw new IllegalArgumentException("--verify must be between 0 and 1, got " + verifyFraction);
+      throw new BadInputException("--verify must be between 0 and 1, got " + verifyFraction);
     }
   }
 

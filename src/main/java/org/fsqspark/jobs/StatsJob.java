@@ -18,6 +18,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
@@ -173,21 +175,21 @@ public final class StatsJob {
   /** A row's tokens as a grid; a row whose token count disagrees with its grid shape is an error, not a guess. */
   private static TokenGrid tokensOf(Row row) {
     if (row.isNullAt(0) || row.isNullAt(1) || row.isNullAt(2)) {
-      throw new IllegalArgumentException("A token row has null tokens or grid shape; the table is damaged");
+      throw new BadDataException("A token row has null tokens or grid shape; the table is damaged");
     }
     List<Integer> list = row.getList(0);
     int[] tokens = new int[list.size()];
     for (int i = 0; i < tokens.length; i++) {
       Integer token = list.get(i);
       if (token == null) {
-        throw new IllegalArgumentException("A token row holds a null token; the table is damaged");
+        throw new BadDataException("A token row holds a null token; the table is damaged");
       }
       tokens[i] = token;
     }
     int height = row.getInt(1);
     int width = row.getInt(2);
     if ((long) height * width != tokens.length) {
-      throw new IllegalArgumentException("A token row has " + tokens.length + " tokens for a " + height + "x" + width
+      throw new BadDataException("A token row has " + tokens.length + " tokens for a " + height + "x" + width
           + " grid; the table is damaged or not a token table");
     }
     return new TokenGrid(tokens, height, width);
@@ -241,13 +243,13 @@ public final class StatsJob {
     if (config.levels() != null) {
       Levels given = Levels.parse(config.levels());
       if (manifest != null && !manifest.levels().equals(given)) {
-        throw new IllegalArgumentException("--levels " + given + " disagrees with the levels " + manifest.levels()
+        throw new BadInputException("--levels " + given + " disagrees with the levels " + manifest.levels()
             + " in the manifest of " + input + "; drop --levels to use the manifest");
       }
       return given;
     }
     if (manifest == null) {
-      throw new IllegalArgumentException("Table " + input + " carries no tokenizer manifest (no "
+      throw new BadInputException("Table " + input + " carries no tokenizer manifest (no "
           + TokenTable.MANIFEST_FILE + ", no footer metadata); pass --levels, e.g. --levels 8,5,5,5");
     }
     return manifest.levels();
@@ -258,7 +260,7 @@ public final class StatsJob {
     try {
       FileSystem fs = path.getFileSystem(hadoop);
       if (!fs.exists(path)) {
-        throw new IllegalArgumentException("Input " + input + " does not exist; pass the --output folder of fsq tokenize");
+        throw new BadInputException("Input " + input + " does not exist; pass the --output folder of fsq tokenize");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + input, e);

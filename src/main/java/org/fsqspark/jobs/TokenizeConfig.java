@@ -1,6 +1,7 @@
 package org.fsqspark.jobs;
 
 import java.util.List;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.model.DeviceRequest;
 
@@ -38,10 +39,10 @@ public record TokenizeConfig(
 
   public TokenizeConfig {
     if (input == null || input.isBlank()) {
-      throw new IllegalArgumentException("--input is required: a folder of images, Parquet files or tars");
+      throw new BadInputException("--input is required: a folder of images, Parquet files or tars");
     }
     if (output == null || output.isBlank()) {
-      throw new IllegalArgumentException("--output is required: the folder to write the token table to");
+      throw new BadInputException("--output is required: the folder to write the token table to");
     }
     if (model == null || model.isBlank()) {
       model = "default";
@@ -51,19 +52,19 @@ public record TokenizeConfig(
       imageColumn = "image";
     }
     if (batchSize <= 0 || batchSize > 65536) {
-      throw new IllegalArgumentException("--batch-size must be in 1..65536, got " + batchSize);
+      throw new BadInputException("--batch-size must be in 1..65536, got " + batchSize);
     }
     if (maxPixels <= 0) {
-      throw new IllegalArgumentException("--max-pixels must be positive, got " + maxPixels);
+      throw new BadInputException("--max-pixels must be positive, got " + maxPixels);
     }
     if (filesPerShard < 0) {
-      throw new IllegalArgumentException("--files-per-shard must be >= 0 (0 = automatic), got " + filesPerShard);
+      throw new BadInputException("--files-per-shard must be >= 0 (0 = automatic), got " + filesPerShard);
     }
     if (decodeThreads < 0) {
-      throw new IllegalArgumentException("--decode-threads must be >= 0 (0 = automatic), got " + decodeThreads);
+      throw new BadInputException("--decode-threads must be >= 0 (0 = automatic), got " + decodeThreads);
     }
     if (progressSeconds < 0) {
-      throw new IllegalArgumentException("--progress-interval must be >= 0, got " + progressSeconds);
+      throw new BadInputException("--progress-interval must be >= 0, got " + progressSeconds);
     }
   }
 

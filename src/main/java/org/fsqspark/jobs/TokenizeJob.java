@@ -20,6 +20,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputFormat;
@@ -215,7 +216,7 @@ public final class TokenizeJob {
       if (folder.holdsEarlierRun() && fs.exists(runFile)) {
         List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
         if (!differences.isEmpty()) {
-          throw new IllegalArgumentException("Output " + config.output() + " holds a tokenize run of other inputs or "
+          throw new BadInputException("Output " + config.output() + " holds a tokenize run of other inputs or "
               + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
         }
         return;

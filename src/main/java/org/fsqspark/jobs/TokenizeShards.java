@@ -93,7 +93,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
     if (gpu != null) {
       counters.gpus().add(gpu);
     }
-    TokenizerModel encoder = JvmModelCache.obtain(model.value(), settings.device().resolve(gpu),
+    TokenizerModel encoder = JvmModelCache.encoder(model.value(), settings.device().resolve(gpu),
         () -> counters.modelLoads().add(1));
     List<ShardResult> results = new ArrayList<>();
     int decodeThreads = decodeThreads(settings.decodeThreads(), cpus, encoder.device().isGpu());
@@ -217,7 +217,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       Thread.currentThread().interrupt();
       throw new org.apache.spark.TaskKilledException("interrupted while waiting for decode memory");
     } catch (ImageRejectedException e) {
-      return new Prepared(record, null, 0, 0, e.stage(), e.getMessage(), null);
+      return new Prepared(record, null, 0, 0, e.stage().tableName(), e.getMessage(), null);
     } catch (RuntimeException e) {
       return new Prepared(record, null, 0, 0, "preprocess", String.valueOf(e.getMessage()), null);
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.Serializable;
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Which device the encoder should run on: {@code cpu}, {@code gpu} (the GPU Spark assigned to the task, or
@@ -13,7 +14,7 @@ import java.util.Locale;
 public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) implements Serializable {
   public DeviceRequest {
     if (!"cpu".equals(kind) && !"gpu".equals(kind) && !"auto".equals(kind)) {
-      throw new IllegalArgumentException("Unknown device '" + kind + "': expected cpu, gpu, gpu:N or auto");
+      throw new BadInputException("Unknown device '" + kind + "': expected cpu, gpu, gpu:N or auto");
     }
   }
 
@@ -25,7 +26,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
       try {
         return new DeviceRequest("gpu", Integer.parseInt(number), allowCpuFallback);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Cannot parse device '" + text + "': expected gpu:N with a number N");
+        throw new BadInputException("Cannot parse device '" + text + "': expected gpu:N with a number N");
       }
     }
     return new DeviceRequest(value.equals("cuda") ? "gpu" : value, -1, allowCpuFallback);
@@ -47,7 +48,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
     if (allowCpuFallback) {
       return Device.cpu();
     }
-    throw new IllegalStateException("GPU " + gpu + " was requested but the PyTorch engine sees " + available
+    throw new BadInputException("GPU " + gpu + " was requested but the PyTorch engine sees " + available
         + " GPU(s): this libtorch has no CUDA support or the GPU is not visible. Provide a CUDA build of libtorch"
         + " (set PYTORCH_LIBRARY_PATH to its lib folder, see README 'GPUs'), or pass --device cpu,"
         + " or --allow-cpu-fallback to run on CPU anyway");
@@ -57,7 +58,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
     try {
       return Integer.parseInt(address.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("Spark assigned GPU address '" + address + "', which is not a CUDA ordinal;"
+      throw new BadInputException("Spark assigned GPU address '" + address + "', which is not a CUDA ordinal;"
           + " make the discovery script print ordinals such as \"0\", \"1\"", e);
     }
   }

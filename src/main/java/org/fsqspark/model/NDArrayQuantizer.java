@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.fsqspark.error.BadDataException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
@@ -148,7 +149,7 @@ public final class NDArrayQuantizer {
 
   private static void checkFinite(NDArray z) {
     if (z.isNaN().any().getBoolean() || z.isInfinite().any().getBoolean()) {
-      throw new IllegalArgumentException("Latents " + z.getShape() + " contain NaN or infinite values: "
+      throw new BadDataException("Latents " + z.getShape() + " contain NaN or infinite values: "
           + "the encoder produced a non-finite value");
     }
   }
@@ -156,7 +157,7 @@ public final class NDArrayQuantizer {
   private void checkNoneRange(NDArray digits, int channelAxis) {
     NDArray upper = digits.getManager().create(levels.toArray(), broadcastShape(digits, channelAxis));
     if (digits.lt(0).any().getBoolean() || digits.gte(upper).any().getBoolean()) {
-      throw new IllegalArgumentException("Latents are outside the levels " + levels
+      throw new BadDataException("Latents are outside the levels " + levels
           + " that the 'none' bound accepts; the encoder must emit centred integer levels");
     }
   }

@@ -1,6 +1,7 @@
 package org.fsqspark.stats;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Exact counts of every token index of a codebook, merged element-wise so partitions can count on their own
@@ -42,7 +43,7 @@ public final class CodebookHistogram implements Serializable {
   /** Counts one token. */
   public void add(int token) {
     if (token < 0 || token >= codebookSize) {
-      throw new IllegalArgumentException(
+      throw new BadDataException(
           "Token " + token + " is outside the codebook 0.." + (codebookSize - 1));
     }
     if (dense != null) {

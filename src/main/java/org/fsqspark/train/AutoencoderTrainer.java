@@ -35,6 +35,7 @@ import org.fsqspark.contract.ModelFormat;
 import org.fsqspark.contract.ResizePolicy;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.contract.VqCodebook;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.ModelFolder;
@@ -73,7 +74,7 @@ public final class AutoencoderTrainer {
     int latentChannels = config.levels().channels();
     ConvAutoencoder architecture = new ConvAutoencoder(images.channels(), config.widths(), latentChannels, "sigmoid");
     if (images.height() % architecture.downsample() != 0 || images.width() % architecture.downsample() != 0) {
-      throw new IllegalArgumentException("Images of " + images.height() + "x" + images.width() + " are not divisible"
+      throw new BadInputException("Images of " + images.height() + "x" + images.width() + " are not divisible"
           + " by the downsample factor " + architecture.downsample() + " of widths " + config.widths());
     }
     Engine.getInstance().setRandomSeed((int) config.seed());
@@ -260,7 +261,7 @@ public final class AutoencoderTrainer {
       JsonObject saved = JsonParser.parseString(Files.readString(state)).getAsJsonObject();
       if (!config.quantizer().equals(saved.get("quantizer").getAsString())
           || config.tokenCount() != saved.get("tokens").getAsInt()) {
-        throw new IllegalArgumentException("The checkpoint in " + directory + " is of another model ("
+        throw new BadInputException("The checkpoint in " + directory + " is of another model ("
             + saved.get("quantizer").getAsString() + ", " + saved.get("tokens").getAsInt() + " tokens); "
             + "use another --output or drop --resume");
       }
