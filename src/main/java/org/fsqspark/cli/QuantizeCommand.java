@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Quantize latent vectors from stdin to token indices.",
         "Reads one comma-separated vector of d values per line and prints one index per line (or the "
-            + "level digits / normalised codes with --print). Lines starting with # are skipped."})
+            + "level digits / normalised codes with --print). Lines starting with # are skipped. Values are read "
+            + "as float32, as an encoder emits them, and quantized exactly as tokenize quantizes them."})
 final class QuantizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -43,7 +44,7 @@ final class QuantizeCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     int d = parsed.channels();
-    double[] vector = new double[d];
+    float[] vector = new float[d];
     int[] digits = new int[d];
     BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
@@ -61,7 +62,7 @@ final class QuantizeCommand implements Callable<Integer> {
       }
       for (int c = 0; c < d; c++) {
         try {
-          vector[c] = Double.parseDouble(parts[c]);
+          vector[c] = Float.parseFloat(parts[c]);
         } catch (NumberFormatException e) {
           throw new BadInputException("line " + number + ": '" + parts[c] + "' is not a number");
         }
