@@ -143,6 +143,32 @@ public final class CodebookHistogram implements Serializable {
     return Math.pow(2, entropyBits());
   }
 
+  /** The counts of the codes that occur, in ascending order (what a rank-frequency plot draws from the end). */
+  public long[] sortedCounts() {
+    long[] counts = new long[usedCodes()];
+    int[] n = new int[1];
+    forEachNonZero((code, count) -> counts[n[0]++] = count);
+    java.util.Arrays.sort(counts);
+    return counts;
+  }
+
+  /**
+   * How many codes occur how often: element 0 counts the dead codes, element 1 + b the codes that occur
+   * 2^b .. 2^(b+1)-1 times; trailing empty buckets are cut, but at least two are kept.
+   */
+  public long[] occurrenceBuckets() {
+    long[] buckets = new long[64];
+    buckets[0] = codebookSize - usedCodes();
+    forEachNonZero((code, count) -> buckets[1 + 63 - Long.numberOfLeadingZeros(count)]++);
+    int used = 2;
+    for (int b = 0; b < buckets.length; b++) {
+      if (buckets[b] > 0) {
+        used = Math.max(used, b + 1);
+      }
+    }
+    return java.util.Arrays.copyOf(buckets, used);
+  }
+
   /** An int to long map with open addressing, for the codes of very large codebooks. */
   static final class SparseCounts implements Serializable {
     private static final long serialVersionUID = 1L;

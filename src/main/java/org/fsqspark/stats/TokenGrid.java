@@ -1,5 +1,8 @@
 package org.fsqspark.stats;
 
+import java.util.List;
+import org.fsqspark.error.BadDataException;
+
 /** The tokens of one image, row-major over a {@code height x width} grid. */
 public record TokenGrid(int[] tokens, int height, int width) {
   public TokenGrid {
@@ -7,5 +10,28 @@ public record TokenGrid(int[] tokens, int height, int width) {
       throw new IllegalArgumentException("A " + height + "x" + width + " grid needs " + (long) height * width
           + " tokens, got " + tokens.length);
     }
+  }
+
+  /**
+   * The grid of a token table row; nulls and a token count that disagrees with the grid shape mean a damaged
+   * table, and are refused rather than guessed at.
+   */
+  public static TokenGrid checked(List<Integer> list, Integer height, Integer width) {
+    if (list == null || height == null || width == null) {
+      throw new BadDataException("A token row has null tokens or grid shape; the table is damaged");
+    }
+    int[] tokens = new int[list.size()];
+    for (int i = 0; i < tokens.length; i++) {
+      Integer token = list.get(i);
+      if (token == null) {
+        throw new BadDataException("A token row holds a null token; the table is damaged");
+      }
+      tokens[i] = token;
+    }
+    if ((long) height * width != tokens.length) {
+      throw new BadDataException("A token row has " + tokens.length + " tokens for a " + height + "x" + width
+          + " grid; the table is damaged or not a token table");
+    }
+    return new TokenGrid(tokens, height, width);
   }
 }
