@@ -34,6 +34,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.fsq.Levels;
 import org.fsqspark.error.BadDataException;
 import org.fsqspark.error.BadInputException;
 
@@ -47,9 +48,6 @@ import org.fsqspark.error.BadInputException;
  * nothing; a table that mixes files with and without one is refused, as is one that mixes tokenizers.
  */
 public final class TableManifest {
-  /** Remote stores answer footer reads one round trip at a time; this many run at once. */
-  private static final int PARALLEL_READS = 16;
-  private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
 
   private final List<Path> partFiles;
   private final TokenizerManifest manifest;
@@ -71,16 +69,16 @@ public final class TableManifest {
     Path location = new Path(table);
     try {
       FileSystem fs = location.getFileSystem(conf);
-      Listing listing = list(conf, fs, location, table);
-      List<PartFile> files = listing.files();
-      String[] footers = footers(conf, table, files);
+      TableParts.Listing listing = TableParts.list(conf, fs, location, table);
+      List<TableParts.PartFile> files = listing.files();
+      String[] footers = TableParts.footers(conf, table, files);
       Path root = fs.makeQualified(location);
       TokenizerManifest fromFooters = agreeingFooters(table, root, files, footers);
       Path sideFile = listing.folder() == null ? null : new Path(listing.folder(), TokenTable.MANIFEST_FILE);
       if (sideFile == null || !fs.exists(sideFile)) {
-        return new TableManifest(paths(files), fromFooters);
+        return new TableManifest(TableParts.paths(files), fromFooters);
       }
-      TokenizerManifest side = TokenizerManifest.fromJson(readText(fs, sideFile), sideFile.toString());
+      TokenizerManifest side = TokenizerManifest.fromJson(TextFiles.read(fs, sideFile), sideFile.toString());
       if (fromFooters != null && !fromFooters.equals(side)) {
         int first = firstWithManifest(footers);
         throw new BadDataException("Token table " + table + ": " + TokenTable.MANIFEST_FILE
@@ -88,7 +86,7 @@ public final class TableManifest {
             + differences(side, fromFooters) + "; the footers describe the tokens, so restore or remove "
             + TokenTable.MANIFEST_FILE);
       }
-      return new TableManifest(paths(files), fromFooters != null ? fromFooters : side);
+      return new TableManifest(TableParts.paths(files), fromFooters != null ? fromFooters : side);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read token table " + table + ": " + e.getMessage(), e);
     }
@@ -99,174 +97,33 @@ public final class TableManifest {
     return Optional.ofNullable(manifest);
   }
 
+  /**
+   * The levels of the table's tokens: the manifest's, or {@code given} ({@code --levels}) for a table that
+   * carries none; given levels must agree with a manifest.
+   */
+  public Levels levels(String given, String table) {
+    if (given != null) {
+      Levels levels = Levels.parse(given);
+      if (manifest != null && !manifest.levels().equals(levels)) {
+        throw new BadInputException("--levels " + levels + " disagrees with the levels " + manifest.levels()
+            + " in the manifest of " + table + "; drop --levels to use the manifest");
+      }
+      return levels;
+    }
+    if (manifest == null) {
+      throw new BadInputException("Table " + table + " carries no tokenizer manifest (no "
+          + TokenTable.MANIFEST_FILE + ", no footer metadata); pass --levels, e.g. --levels 8,5,5,5");
+    }
+    return manifest.levels();
+  }
+
   /** The part files whose footers were read, in path order. */
   public List<Path> partFiles() {
     return partFiles;
   }
 
-  /** A part file, and its java.nio path when it is local. */
-  private record PartFile(Path path, java.nio.file.Path local) {}
-
-  /** The part files, and the table's folder when it is one (where {@code _tokenizer.json} may be). */
-  private record Listing(List<PartFile> files, Path folder) {}
-
-  /**
-   * Data files as Spark lists them: a glob's matches, folders recursively, names starting _ or . skipped.
-   * Local folders are listed with java.nio: Hadoop's local listing and path qualification take longer than
-   * reading the footers.
-   */
-  private static Listing list(Configuration conf, FileSystem fs, Path location, String table) throws IOException {
-    List<PartFile> files = new ArrayList<>();
-    java.nio.file.Path local = LocalFiles.localPath(location, conf);
-    Path folder = null;
-    if (local != null && !GLOB.matcher(location.toString()).find()) {
-      if (!Files.exists(local)) {
-        throw doesNotExist(table);
-      }
-      if (Files.isDirectory(local)) {
-        addLocalLeafFiles(local, files);
-        folder = fs.makeQualified(location);
-      } else {
-        files.add(new PartFile(fs.makeQualified(location), local));
-      }
-    } else {
-      FileStatus[] matches = fs.globStatus(location);
-      if (matches == null || matches.length == 0) {
-        throw doesNotExist(table);
-      }
-      for (FileStatus match : matches) {
-        java.nio.file.Path localMatch = LocalFiles.localPath(match.getPath(), conf);
-        if (match.isDirectory() && localMatch != null) {
-          addLocalLeafFiles(localMatch, files);
-        } else if (match.isDirectory()) {
-          addLeafFiles(fs, match.getPath(), files);
-        } else {
-          files.add(new PartFile(match.getPath(), localMatch));
-        }
-      }
-      folder = matches.length == 1 && matches[0].isDirectory() ? matches[0].getPath() : null;
-    }
-    files.sort(java.util.Comparator.comparing(PartFile::path));
-    return new Listing(files, folder);
-  }
-
-  private static BadInputException doesNotExist(String table) {
-    return new BadInputException("Token table " + table + " does not exist; pass the --output folder of"
-        + " fsq tokenize");
-  }
-
-  private static void addLeafFiles(FileSystem fs, Path folder, List<PartFile> files) throws IOException {
-    for (FileStatus child : fs.listStatus(folder)) {
-      String name = child.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      if (child.isDirectory()) {
-        addLeafFiles(fs, child.getPath(), files);
-      } else {
-        files.add(new PartFile(child.getPath(), null));
-      }
-    }
-  }
-
-  private static void addLocalLeafFiles(java.nio.file.Path folder, List<PartFile> files) throws IOException {
-    try (DirectoryStream<java.nio.file.Path> children = Files.newDirectoryStream(folder)) {
-      for (java.nio.file.Path child : children) {
-        String name = child.getFileName().toString();
-        if (name.startsWith("_") || name.startsWith(".")) {
-          continue;
-        }
-        if (Files.isDirectory(child)) {
-          addLocalLeafFiles(child, files);
-        } else {
-          files.add(new PartFile(new Path(child.toUri()), child));
-        }
-      }
-    }
-  }
-
-  private static List<Path> paths(List<PartFile> files) {
-    return files.stream().map(PartFile::path).toList();
-  }
-
-  /** The manifest JSON in each file's footer, null where there is none; remote ones read in parallel. */
-  private static String[] footers(Configuration conf, String table, List<PartFile> files) throws IOException {
-    // With the caller's configuration: a plain builder loads a new Hadoop Configuration for every file.
-    ParquetReadOptions options = HadoopReadOptions.builder(conf)
-        .withMetadataFilter(ParquetMetadataConverter.SKIP_ROW_GROUPS).build();
-    String[] footers = new String[files.size()];
-    if (files.size() < 2 || files.get(0).local() != null) {
-      for (int i = 0; i < footers.length; i++) {
-        footers[i] = footerManifest(conf, options, table, files.get(i));
-      }
-      return footers;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_READS, files.size()), runnable -> {
-      Thread thread = new Thread(runnable, "fsq-footers");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<String>> reads = new ArrayList<>();
-      for (PartFile file : files) {
-        reads.add(pool.submit(() -> footerManifest(conf, options, table, file)));
-      }
-      for (int i = 0; i < footers.length; i++) {
-        footers[i] = reads.get(i).get();
-      }
-      return footers;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while reading the footers of " + table, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** The manifest JSON of one file's footer: key {@code fsq.tokenizer}, else Spark's field metadata of tokens. */
-  private static String footerManifest(Configuration conf, ParquetReadOptions options, String table, PartFile file)
-      throws IOException {
-    InputFile input = file.local() != null ? new LocalInputFile(file.local()) : HadoopInputFile.fromPath(file.path(),
-        conf);
-    Map<String, String> metadata;
-    try (ParquetFileReader reader = ParquetFileReader.open(input, options)) {
-      metadata = reader.getFooter().getFileMetaData().getKeyValueMetaData();
-    } catch (IOException | RuntimeException e) {
-      if (StorageFailures.isTransient(e)) {
-        throw e;
-      }
-      throw new BadDataException("Part file " + file.path() + " of token table " + table + " is not readable"
-          + " Parquet (" + e.getMessage() + "); remove it or re-run the job that wrote it", e);
-    }
-    String json = metadata.get(TokenTable.MANIFEST_KEY);
-    return json != null ? json : sparkFieldManifest(metadata.get(TokenTable.SPARK_ROW_METADATA));
-  }
-
-  private static String sparkFieldManifest(String sparkSchema) {
-    if (sparkSchema == null) {
-      return null;
-    }
-    try {
-      for (JsonElement field : JsonParser.parseString(sparkSchema).getAsJsonObject().getAsJsonArray("fields")) {
-        JsonObject object = field.getAsJsonObject();
-        if (TokenTable.TOKENS.equals(object.get("name").getAsString()) && object.has("metadata")) {
-          JsonElement json = object.getAsJsonObject("metadata").get(TokenTable.MANIFEST_KEY);
-          return json == null || json.isJsonNull() ? null : json.getAsString();
-        }
-      }
-    } catch (RuntimeException e) {
-      // Spark's schema is a hint for Spark; a table without a readable one carries no manifest there.
-    }
-    return null;
-  }
-
   /** The one manifest all footers carry, null when none carries one; throws when they disagree. */
-  private static TokenizerManifest agreeingFooters(String table, Path root, List<PartFile> files, String[] footers) {
+  private static TokenizerManifest agreeingFooters(String table, Path root, List<TableParts.PartFile> files, String[] footers) {
     int with = firstWithManifest(footers);
     if (with < 0) {
       return null;
@@ -345,11 +202,5 @@ public final class TableManifest {
     String path = file.toUri().getPath();
     return prefix != null && path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")
         ? path.substring(prefix.length() + (prefix.endsWith("/") ? 0 : 1)) : file.toString();
-  }
-
-  private static String readText(FileSystem fs, Path file) throws IOException {
-    try (FSDataInputStream in = fs.open(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

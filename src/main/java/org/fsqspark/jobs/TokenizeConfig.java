@@ -99,14 +99,4 @@ public record TokenizeConfig(
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
         filesPerShard, decodeThreads, newOverwrite, progressSeconds, acceptTruncated);
   }
-
-  public TokenizeConfig withProgress(int seconds) {
-    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        filesPerShard, decodeThreads, overwrite, seconds, acceptTruncated);
-  }
-
-  public TokenizeConfig withAcceptTruncated(boolean accept) {
-    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        filesPerShard, decodeThreads, overwrite, progressSeconds, accept);
-  }
 }

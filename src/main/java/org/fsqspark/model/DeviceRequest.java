@@ -48,7 +48,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
     if (allowCpuFallback) {
       return Device.cpu();
     }
-    throw new BadInputException("GPU " + gpu + " was requested but the PyTorch engine sees " + available
+    throw new IllegalStateException("GPU " + gpu + " was requested but the PyTorch engine sees " + available
         + " GPU(s): this libtorch has no CUDA support or the GPU is not visible. Provide a CUDA build of libtorch"
         + " (set PYTORCH_LIBRARY_PATH to its lib folder, see README 'GPUs'), or pass --device cpu,"
         + " or --allow-cpu-fallback to run on CPU anyway");
@@ -58,7 +58,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
     try {
       return Integer.parseInt(address.trim());
     } catch (NumberFormatException e) {
-      throw new BadInputException("Spark assigned GPU address '" + address + "', which is not a CUDA ordinal;"
+      throw new IllegalStateException("Spark assigned GPU address '" + address + "', which is not a CUDA ordinal;"
           + " make the discovery script print ordinals such as \"0\", \"1\"", e);
     }
   }

@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.shard;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -15,14 +15,14 @@ import java.util.function.Function;
  * output order (and therefore the written file) does not depend on thread timing. With no threads the
  * caller maps each item itself when it asks for it.
  */
-final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
+public final class RunAhead<I, O> implements Iterator<O>, AutoCloseable {
   private final Iterator<I> source;
   private final Function<I, O> work;
   private final ExecutorService pool;
   private final ArrayDeque<Future<O>> inFlight = new ArrayDeque<>();
   private final int window;
 
-  DecodeAhead(Iterator<I> source, Function<I, O> work, int threads, int window, String name) {
+  public RunAhead(Iterator<I> source, Function<I, O> work, int threads, int window, String name) {
     if (threads < 0 || window <= 0) {
       throw new IllegalArgumentException("threads must be >= 0 and window positive, got " + threads + " and " + window);
     }
@@ -61,7 +61,7 @@ final class DecodeAhead<I, O> implements Iterator<O>, AutoCloseable {
       return result;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while decoding", e);
+      throw new IllegalStateException("Interrupted while waiting for the work running ahead", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);

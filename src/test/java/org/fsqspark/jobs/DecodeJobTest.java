@@ -69,7 +69,8 @@ class DecodeJobTest {
         .hasMessageContaining("was tokenized by fsq-conv-ae");
     assertThatThrownBy(() -> new DecodeJob(spark, new DecodeConfig(tokens.toString(), "default", output.toString(),
         "png", null, 64, false), new PrintWriter(new StringWriter())).run())
-        .hasMessageContaining("already holds the output of an earlier fsq decode").hasMessageContaining("--overwrite");
+        .hasMessageContaining("holds a decode run of other inputs or settings (format was parquet, now png)")
+        .hasMessageContaining("--overwrite");
   }
 
   @Test

@@ -50,7 +50,7 @@ class S3RoundTripTest {
 
       StatsJob.Result stats = new StatsJob(spark, StatsConfig.of("s3a://datasets/tokens", "s3a://datasets/stats"),
           new PrintWriter(new StringWriter())).run();
-      assertThat(stats.report().images()).isEqualTo(40);
+      assertThat(stats.statistics().images()).isEqualTo(40);
       assertThat(s3.client().headObject(b -> b.bucket("datasets").key("stats/stats.json")).contentLength()).isPositive();
       assertThat(console.toString()).doesNotContain(S3Server.SECRET_KEY);
 

@@ -215,17 +215,17 @@ class TokenizeJobTest {
         tokenCount++;
       }
     }
-    assertThat(stats.report().tokens()).isEqualTo(tokenCount);
-    assertThat(stats.report().images()).isEqualTo(SAMPLES + 1);
-    assertThat(stats.report().usedCodes()).isEqualTo(naive.usedCodes());
-    assertThat(stats.report().entropyBits()).isEqualTo(naive.entropyBits());
-    assertThat(stats.report().perplexity()).isEqualTo(naive.perplexity());
+    assertThat(stats.statistics().tokens()).isEqualTo(tokenCount);
+    assertThat(stats.statistics().images()).isEqualTo(SAMPLES + 1);
+    assertThat(stats.statistics().usedCodes()).isEqualTo(naive.usedCodes());
+    assertThat(stats.statistics().entropyBits()).isEqualTo(naive.entropyBits());
+    assertThat(stats.statistics().perplexity()).isEqualTo(naive.perplexity());
     assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"usage\"", "\"entropy_bits\"",
         "\"perplexity\"", "\"dead_codes\"", "\"top_codes\"", "\"channels\"", "\"channel_redundancy_bits\"",
         "\"context\"", "\"unigram\"", "\"adaptive_image\"", "\"adaptive_stream\"", "\"zstd\"", "\"xz\"",
         "\"all_verified\": true");
-    assertThat(stats.report().compression().verifiedTokens()).isEqualTo(tokenCount);
-    assertThat(stats.report().bitsPerToken(org.fsqspark.stats.CostModel.FIXED)).isEqualTo(10.0);
+    assertThat(stats.statistics().compression().verifiedTokens()).isEqualTo(tokenCount);
+    assertThat(stats.statistics().bitsPerToken(org.fsqspark.stats.CostModel.FIXED)).isEqualTo(10.0);
     assertThat(console.toString()).contains("usage", "entropy", "perplexity", "compression cost", "context");
     String html = Files.readString(statsOut.resolve("report.html"));
     assertThat(html.split("data:image/png;base64,", -1)).hasSizeGreaterThanOrEqualTo(5);

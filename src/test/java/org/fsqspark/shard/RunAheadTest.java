@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class DecodeAheadTest {
+class RunAheadTest {
   @Test
   void resultsKeepSourceOrderWithOrWithoutThreads() {
     List<Integer> source = IntStream.range(0, 500).boxed().toList();
     for (int threads : new int[] {0, 1, 3}) {
       Set<String> workers = ConcurrentHashMap.newKeySet();
       List<Integer> out = new ArrayList<>();
-      try (DecodeAhead<Integer, Integer> ahead = new DecodeAhead<>(source.iterator(), i -> {
+      try (RunAhead<Integer, Integer> ahead = new RunAhead<>(source.iterator(), i -> {
         workers.add(Thread.currentThread().getName());
         return i * 2;
       }, threads, 16, "test-decode")) {
@@ -30,16 +30,7 @@ class DecodeAheadTest {
         assertThat(workers).allMatch(name -> name.equals("test-decode"));
       }
     }
-    assertThatThrownBy(() -> new DecodeAhead<Integer, Integer>(source.iterator(), i -> i, -1, 4, "x"))
+    assertThatThrownBy(() -> new RunAhead<Integer, Integer>(source.iterator(), i -> i, -1, 4, "x"))
         .hasMessageContaining(">= 0");
-  }
-
-  @Test
-  void aOneCoreCpuTaskDecodesOnItsOwnThreadAndAGpuTaskDecodesAhead() {
-    assertThat(TokenizeShards.decodeThreads(0, 1, false)).isZero();
-    assertThat(TokenizeShards.decodeThreads(0, 4, false)).isEqualTo(3);
-    assertThat(TokenizeShards.decodeThreads(0, 1, true)).isEqualTo(1);
-    assertThat(TokenizeShards.decodeThreads(0, 4, true)).isEqualTo(4);
-    assertThat(TokenizeShards.decodeThreads(2, 1, false)).isEqualTo(2);
   }
 }

@@ -1,0 +1,12 @@
+package org.fsqspark.pipeline;
+
+import org.fsqspark.shard.ShardResult;
+
+/**
+ * What one tokenize shard did.
+ *
+ * @param truncatedAccepted tokenized images whose files were truncated or damaged (--accept-truncated)
+ * @param committed false when another attempt of the same shard had already committed its identical output
+ */
+public record TokenizeShardResult(int index, String shard, long tokenized, long rejected, long truncatedAccepted,
+    boolean committed, double seconds, String device) implements ShardResult {}
