@@ -97,7 +97,8 @@ public final class TokenizeJob {
     LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
         counts[0] * manifest.tokensPerImage(), (System.nanoTime() - start) / 1e9, plan.shards().size(),
-        plan.shards().size() - todo.size(), work.modelLoads(), work.executorJvms(), work.tasks(), work.gpus());
+        plan.shards().size() - todo.size(), work.modelLoads(), work.executorJvms(), work.tasks(), work.gpus(),
+        work.firstEncodedAtMillis() < 0 ? Double.NaN : (work.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     return result;
@@ -105,8 +106,8 @@ public final class TokenizeJob {
 
   /** What the Spark part of a run reports. */
   private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      java.util.Map<String, long[]> rowsByShard) {
-    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of());
+      java.util.Map<String, long[]> rowsByShard, long firstEncodedAtMillis) {
+    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of(), -1);
   }
 
   private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
@@ -139,8 +140,10 @@ public final class TokenizeJob {
           rows.put(result.name(), new long[] {result.tokenized(), result.rejected()});
         }
       }
+      long firstEncoded = results.stream().mapToLong(ShardResult::firstEncodedAtMillis).filter(t -> t >= 0).min()
+          .orElse(-1);
       return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
-          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows);
+          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows, firstEncoded);
     } finally {
       shipped.destroy();
       hadoopConf.destroy();
