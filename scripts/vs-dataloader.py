@@ -68,6 +68,7 @@ class Bench:
         self.env.pop("FSQ_LAUNCH_MS", None)
         self.samples = {}
         self.outputs = {}
+        self.counts = {}
 
     def java(self, main, *args):
         return run(["java", "-Dai.djl.offline=true", "-cp", self.classpath, "org.fsqspark.bench." + main, *args])
@@ -140,11 +141,10 @@ class Bench:
         return statistics.median(self.samples[(key, name)])
 
     def count(self, images):
-        if images not in getattr(self, "_counts", {}):
-            self._counts = getattr(self, "_counts", {})
-            self._counts[images] = sum(len([n for n in names if n.lower().endswith((".png", ".jpg", ".jpeg"))])
-                                       for _, _, names in os.walk(images))
-        return self._counts[images]
+        if images not in self.counts:
+            self.counts[images] = sum(len([n for n in names if n.lower().endswith((".png", ".jpg", ".jpeg"))])
+                                      for _, _, names in os.walk(images))
+        return self.counts[images]
 
     # ---- the rounds ------------------------------------------------------------------------------------------
 

@@ -67,7 +67,9 @@ public final class PhotoCrops {
       if (image != null && image.getColorModel().getNumColorComponents() == 3 && image.getWidth() >= MIN_SIDE
           && image.getHeight() >= MIN_SIDE) {
         BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        rgb.getGraphics().drawImage(image, 0, 0, null);
+        java.awt.Graphics graphics = rgb.getGraphics();
+        graphics.drawImage(image, 0, 0, null);
+        graphics.dispose();
         photos.add(rgb);
       }
     }
