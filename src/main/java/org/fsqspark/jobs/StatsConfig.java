@@ -9,9 +9,12 @@ package org.fsqspark.jobs;
  * @param levels levels to use when a table carries no manifest; null to require one
  * @param compression whether to measure the compression cost with the entropy coders
  * @param verifyFraction share of partitions whose coded streams are decoded and compared (1 = all)
+ * @param prior a prior folder (fsq prior train) to add the masked-transformer model with, or null
+ * @param priorSteps S of the M2T schedule the prior codes with
+ * @param priorDevice where executors run the prior: auto, cpu, gpu or gpu:N
  */
 public record StatsConfig(String input, String compare, String output, String levels, boolean compression,
-    double verifyFraction) {
+    double verifyFraction, String prior, int priorSteps, String priorDevice) {
   public StatsConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("--input is required: a token table written by fsq tokenize");
@@ -22,6 +25,21 @@ public record StatsConfig(String input, String compare, String output, String le
     if (!(verifyFraction >= 0 && verifyFraction <= 1)) {
       throw new IllegalArgumentException("--verify must be between 0 and 1, got " + verifyFraction);
     }
+    if (prior != null && compare != null) {
+      throw new IllegalArgumentException("--prior codes one table; drop --compare or run stats once per table");
+    }
+    if (prior != null && !compression) {
+      throw new IllegalArgumentException("--prior measures a compression cost; drop --no-compression");
+    }
+    if (priorSteps < 1) {
+      throw new IllegalArgumentException("--prior-steps must be at least 1, got " + priorSteps);
+    }
+  }
+
+  /** A run without a prior. */
+  public StatsConfig(String input, String compare, String output, String levels, boolean compression,
+      double verifyFraction) {
+    this(input, compare, output, levels, compression, verifyFraction, null, 12, "auto");
   }
 
   /** Statistics of one table with compression cost, every stream verified. */

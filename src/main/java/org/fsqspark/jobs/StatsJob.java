@@ -91,6 +91,8 @@ public final class StatsJob {
     TokenTable.checkSchema(table.schema(), input);
     TokenizerManifest manifest = TokenTable.readManifest(spark, input, table);
     Levels levels = levelsOf(manifest, input);
+    org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
+        : PriorCompression.check(config, input, manifest);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
 
@@ -116,6 +118,9 @@ public final class StatsJob {
           .mapPartitions((Iterator<Row> rows) -> List.of(codePartition(rows, levels, shared.value(), fraction)).iterator())
           .treeReduce(CompressionCost::merge);
       shared.destroy();
+      if (prior != null) {
+        cost.merge(PriorCompression.measure(spark, grids, input, prior, counted.images, config, console));
+      }
     }
     StatsReport report = StatsReport.of(input, manifest, levels, counted.images, counted.histogram, cost, headerBytes);
     return new HtmlReport.Table(name, report, counted.histogram);
@@ -160,7 +165,7 @@ public final class StatsJob {
   }
 
   /** A row's tokens as a grid; a row whose token count disagrees with its grid shape is an error, not a guess. */
-  private static TokenGrid tokensOf(Row row) {
+  static TokenGrid tokensOf(Row row) {
     if (row.isNullAt(0) || row.isNullAt(1) || row.isNullAt(2)) {
       throw new IllegalArgumentException("A token row has null tokens or grid shape; the table is damaged");
     }

@@ -53,7 +53,7 @@ public final class AdamOptimizer implements AutoCloseable {
     double correction1 = 1 - Math.pow(beta1, step);
     double correction2 = 1 - Math.pow(beta2, step);
     float stepSize = (float) (learningRate * Math.sqrt(correction2) / correction1);
-    try (NDManager scope = manager.newSubManager()) {
+    try (NoGradients noGradients = new NoGradients(); NDManager scope = manager.newSubManager()) {
       for (Map.Entry<String, NDArray> entry : parameters.entrySet()) {
         NDArray parameter = entry.getValue();
         NDArray gradient = parameter.getGradient();

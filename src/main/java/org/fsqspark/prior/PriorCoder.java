@@ -53,6 +53,11 @@ public final class PriorCoder {
    * null class for "no label"), or is null: then a conditioned prior codes with the null class.
    */
   public Coded encode(List<int[]> grids, int[] classes) {
+    return encode(grids, classes, done -> { });
+  }
+
+  /** As {@link #encode(List, int[])}, telling {@code progress} how many grids each finished batch held. */
+  public Coded encode(List<int[]> grids, int[] classes, java.util.function.IntConsumer progress) {
     checkGrids(grids);
     int positions = schedule.positions();
     int symbols = network.architecture().codebookSize();
@@ -78,12 +83,18 @@ public final class PriorCoder {
           }
         }
       }
+      progress.accept(batch);
     }
     return new Coded(encoder.finish(), idealBits, (long) grids.size() * positions, grids.size());
   }
 
   /** Decodes {@code count} grids from a stream {@link #encode} wrote with the same classes. */
   public List<int[]> decode(byte[] bytes, int count, int[] classes) {
+    return decode(bytes, count, classes, done -> { });
+  }
+
+  /** As {@link #decode(byte[], int, int[])}, telling {@code progress} how many grids each finished batch held. */
+  public List<int[]> decode(byte[] bytes, int count, int[] classes, java.util.function.IntConsumer progress) {
     int positions = schedule.positions();
     int symbols = network.architecture().codebookSize();
     RangeDecoder decoder = new RangeDecoder(bytes);
@@ -106,6 +117,7 @@ public final class PriorCoder {
       for (int b = 0; b < batch; b++) {
         grids.add(java.util.Arrays.copyOfRange(inputs, b * positions, (b + 1) * positions));
       }
+      progress.accept(batch);
     }
     return grids;
   }
@@ -152,7 +164,7 @@ public final class PriorCoder {
       float temperature) {
     int gridPositions = network.architecture().positions();
     int symbols = network.architecture().codebookSize();
-    try (NDManager scope = NDManager.newBaseManager(network.device())) {
+    try (NoGradients noGradients = new NoGradients(); NDManager scope = NDManager.newBaseManager(network.device())) {
       NDArray logits = network.logits(scope, inputs, classes, batch).reshape(-1, symbols);
       long[] rows = new long[batch * positions.length];
       for (int b = 0; b < batch; b++) {

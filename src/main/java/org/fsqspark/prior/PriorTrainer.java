@@ -234,7 +234,10 @@ public final class PriorTrainer {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     double trainLoss = lossSteps == 0 ? Double.NaN : lossSum / lossSteps;
-    Validation validation = validate(network, architecture, survey);
+    Validation validation;
+    try (NoGradients noGradients = new NoGradients()) {
+      validation = validate(network, architecture, survey);
+    }
     EpochFigures figures = new EpochFigures(epoch, trainLoss, validation.bits, validation.codedBits,
         validation.bitsWithLabel, seconds, tokens / seconds);
     history.add(figures);
