@@ -264,6 +264,42 @@ public final class PriorTrainer {
     return loss;
   }
 
+  /** Training steps on given grids without a table, checkpoints or validation: what a benchmark times. */
+  public static final class Benchmark implements AutoCloseable {
+    private final PriorNetwork network;
+    private final AdamOptimizer optimizer;
+    private final float learningRate;
+
+    private Benchmark(PriorNetwork network, float learningRate) {
+      this.network = network;
+      this.learningRate = learningRate;
+      this.optimizer = new AdamOptimizer(network, BETA1, BETA2, EPSILON, 0.01f);
+      network.requireGradients();
+    }
+
+    /** One step (masking drawn from {@code step}); returns the loss in nats. */
+    public double step(List<int[]> grids, long step) {
+      PriorArchitecture architecture = network.architecture();
+      int[] labels = null;
+      if (architecture.conditioned()) {
+        labels = new int[grids.size()];
+        java.util.Arrays.fill(labels, architecture.nullClass());
+      }
+      MaskedBatch batch = MaskedBatch.of(grids, labels, architecture, 0f, new SplittableRandom(step));
+      return trainStep(network, optimizer, batch, learningRate);
+    }
+
+    @Override
+    public void close() {
+      optimizer.close();
+    }
+  }
+
+  /** A benchmark harness that trains {@code network} in place. */
+  public static Benchmark benchmark(PriorNetwork network, float learningRate) {
+    return new Benchmark(network, learningRate);
+  }
+
   /** Linear warm-up, then cosine decay to a tenth of the peak at the last planned step. */
   float learningRate(long step, long totalSteps, int warmup) {
     double peak = config.learningRate();
