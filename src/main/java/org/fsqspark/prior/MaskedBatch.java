@@ -80,10 +80,18 @@ final class MaskedBatch {
 
   /** The mean cross-entropy (nats) over the masked positions, as a scalar in {@code scope}. */
   NDArray loss(NDManager scope, PriorNetwork network) {
-    NDArray logits = network.logits(scope, inputs, classes, size);
-    NDArray target = scope.create(targets, new Shape(size, positions, 1)).toDevice(network.device(), false);
-    NDArray weight = scope.create(weights, new Shape(size, positions)).toDevice(network.device(), false);
-    NDArray negativeLogLikelihood = logits.logSoftmax(-1).gather(target, 2).reshape(size, positions).neg();
-    return negativeLogLikelihood.mul(weight).sum().div(maskedCount);
+    long[] rows = new long[maskedCount];
+    long[] maskedTargets = new long[maskedCount];
+    int k = 0;
+    for (int i = 0; i < weights.length; i++) {
+      if (weights[i] > 0) {
+        rows[k] = i;
+        maskedTargets[k++] = targets[i];
+      }
+    }
+    // Logits only where the loss looks: the output projection is skipped for the visible positions.
+    NDArray logits = network.logitsAt(scope, inputs, classes, size, rows);
+    NDArray target = scope.create(maskedTargets, new Shape(maskedCount, 1)).toDevice(network.device(), false);
+    return logits.logSoftmax(-1).gather(target, 1).neg().mean();
   }
 }

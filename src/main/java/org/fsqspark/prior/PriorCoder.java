@@ -163,16 +163,14 @@ public final class PriorCoder {
   static float[] probabilities(PriorNetwork network, int[] inputs, int[] classes, int batch, int[] positions,
       float temperature) {
     int gridPositions = network.architecture().positions();
-    int symbols = network.architecture().codebookSize();
     try (NoGradients noGradients = new NoGradients(); NDManager scope = NDManager.newBaseManager(network.device())) {
-      NDArray logits = network.logits(scope, inputs, classes, batch).reshape(-1, symbols);
       long[] rows = new long[batch * positions.length];
       for (int b = 0; b < batch; b++) {
         for (int j = 0; j < positions.length; j++) {
           rows[b * positions.length + j] = (long) b * gridPositions + positions[j];
         }
       }
-      NDArray picked = logits.get(scope.create(rows).toDevice(network.device(), false));
+      NDArray picked = network.logitsAt(scope, inputs, classes, batch, rows);
       if (temperature != 1f) {
         picked = picked.div(temperature);
       }

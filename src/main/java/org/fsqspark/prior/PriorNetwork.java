@@ -188,20 +188,29 @@ public final class PriorNetwork implements AutoCloseable {
    * is null for an unconditional prior. Every array created lives in {@code scope}.
    */
   public NDArray logits(NDManager scope, int[] tokens, int[] classes, int batch) {
+    return logitsAt(scope, tokens, classes, batch, null);
+  }
+
+  /**
+   * Logits (rows.length, |C|) at the given positions only: {@code rows[k] = b * positions + i} picks grid b's
+   * position i. The output projection, a sizeable share of the work at |C| = 1000, then runs for those rows
+   * only. {@code rows} null means every position, shaped (batch, positions, |C|).
+   */
+  public NDArray logitsAt(NDManager scope, int[] tokens, int[] classes, int batch, long[] rows) {
     int positions = architecture.positions();
     int d = architecture.width();
     if (tokens.length != batch * positions) {
       throw new IllegalArgumentException("Expected " + batch * positions + " tokens for " + batch + " grids of "
           + positions + ", got " + tokens.length);
     }
-    long[] rows = new long[tokens.length * channels];
+    long[] embeddingRows = new long[tokens.length * channels];
     for (int i = 0; i < tokens.length; i++) {
       int token = tokens[i];
       for (int c = 0; c < channels; c++) {
-        rows[i * channels + c] = token == MASKED ? maskIndex[c] : embeddingIndex[token * channels + c];
+        embeddingRows[i * channels + c] = token == MASKED ? maskIndex[c] : embeddingIndex[token * channels + c];
       }
     }
-    NDArray index = scope.create(rows).toDevice(device(), false);
+    NDArray index = scope.create(embeddingRows).toDevice(device(), false);
     NDArray x = embed(index, parameters.get("embed.tokens"));
     if (channels > 1) {
       x = x.reshape(batch, positions, channels, d).sum(new int[] {2});
@@ -230,6 +239,9 @@ public final class PriorNetwork implements AutoCloseable {
     x = layerNorm(x, "final.ln.");
     if (architecture.conditioned()) {
       x = x.get(":, 1:, :");
+    }
+    if (rows != null) {
+      x = x.reshape(batch * positions, d).get(scope.create(rows).toDevice(device(), false));
     }
     return x.matMul(parameters.get("head.weight")).add(parameters.get("head.bias"));
   }

@@ -98,17 +98,17 @@ class PriorTrainerTest {
 
   @Test
   void resumingContinuesTheLossCurveOfAnUninterruptedRun() throws Exception {
-    TokenTableReader table = table("tokens", MANIFEST, 300);
-    PriorTrainer.Result straight = trainer(config(work.resolve("straight"), null, 3, 4, false), new StringWriter())
+    TokenTableReader table = table("tokens", MANIFEST, 200);
+    PriorTrainer.Result straight = trainer(config(work.resolve("straight"), null, 2, 4, false), new StringWriter())
         .train(table);
 
     Path output = work.resolve("interrupted");
-    // Killed after the checkpoint in the middle of epoch 2 (step 4 of 9), then resumed twice.
-    PriorTrainer.Result first = trainer(config(output, null, 3, 4, false), new StringWriter())
+    // Killed after the checkpoint in the middle of epoch 2 (step 4 of 6), then resumed.
+    PriorTrainer.Result first = trainer(config(output, null, 2, 4, false), new StringWriter())
         .train(table, (epoch, step) -> epoch == 2 && step == 4);
     assertThat(first.history()).hasSize(1);
     StringWriter log = new StringWriter();
-    PriorTrainer.Result resumed = trainer(config(output, null, 3, 4, true), log).train(table);
+    PriorTrainer.Result resumed = trainer(config(output, null, 2, 4, true), log).train(table);
     assertThat(log.toString()).contains("resuming after epoch 1 and 4 steps");
 
     assertThat(resumed.steps()).isEqualTo(straight.steps());
