@@ -98,7 +98,14 @@ public final class PriorSampleJob {
           (System.nanoTime() - start) / 1e9, settings.steps(), settings.temperature());
       progress.flush();
       Path tokens = writeTokens(manifest, grids, gridLabels);
-      List<float[]> pixels = decode(decoderFolder, manifest, grids);
+      List<float[]> pixels;
+      try {
+        pixels = decode(decoderFolder, manifest, grids);
+      } finally {
+        if ("default".equals(settings.model())) {
+          deleteQuietly(decoderFolder.directory().getParent());
+        }
+      }
       Path images = writeImages(manifest, pixels, gridLabels);
       Path grid = writeGrid(manifest, pixels, labels.size(), settings.count());
       writeSummary(prior, grids.size());
@@ -123,6 +130,15 @@ public final class PriorSampleJob {
           + manifest.levels() + "; pass --model with the tokenizer that made the prior's table");
     }
     return folder;
+  }
+
+  /** Removes the unpacked bundled tokenizer; a leftover under java.io.tmpdir is harmless, so failures are ignored. */
+  private static void deleteQuietly(Path folder) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // nothing to undo
+    }
   }
 
   private String idOf(int index, Integer label) {
