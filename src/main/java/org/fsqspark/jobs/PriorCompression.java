@@ -61,7 +61,10 @@ final class PriorCompression {
     JavaRDD<Row> rows = grids.javaRDD();
     // Coding costs a forward pass per step, so every core gets work even when the table is one file.
     int partitions = Math.max(rows.getNumPartitions(), 2 * context.defaultParallelism());
+    // Progress counts every task of the job: the coding tasks, plus the read tasks of a repartition.
+    int tasks = partitions;
     if (partitions > rows.getNumPartitions()) {
+      tasks += rows.getNumPartitions();
       rows = rows.repartition(partitions);
     }
     Broadcast<PriorPackage> shared = context.broadcast(prior);
@@ -77,7 +80,7 @@ final class PriorCompression {
     long start = System.nanoTime();
     CompressionCost cost;
     try (JobProgress progress = JobProgress.start(spark, "stats: masked transformer (coded + decoded grids)",
-        fraction > 0 ? 2 * images : images, partitions, done, none, 30, console)) {
+        images + Math.round(images * Math.min(1, fraction)), tasks, done, none, 30, console)) {
       cost = rows.mapPartitions((Iterator<Row> partition) -> List.of(codePartition(partition, shared.value(), device,
           steps, fraction, done)).iterator()).treeReduce(CompressionCost::merge);
     } finally {

@@ -108,7 +108,7 @@ public final class StatsJob {
     if (config.compression() && counted.images > 0) {
       spark.sparkContext().setJobDescription("fsq stats: compression cost of " + input);
       console.printf("stats: coding %d tokens of %d images under %d models%n", counted.histogram.total(),
-          counted.images, org.fsqspark.stats.CostModel.values().length);
+          counted.images, org.fsqspark.stats.CostModel.values().length - 1); // the prior has its own pass
       console.flush();
       UnigramCode unigram = UnigramCode.of(counted.histogram);
       headerBytes = unigram.header().length;
