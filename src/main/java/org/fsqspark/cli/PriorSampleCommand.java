@@ -53,7 +53,8 @@ final class PriorSampleCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Grids per forward pass (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", defaultValue = "64",
+      description = "Grids per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",

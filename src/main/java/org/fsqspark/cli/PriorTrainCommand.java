@@ -139,8 +139,8 @@ final class PriorTrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PriorTrainer.Result result = new PriorTrainer(config, target, err).train(table);
     PrintWriter out = spec.commandLine().getOut();
-    out.printf(Locale.ROOT, "prior written to %s: %d epochs, %,d steps, train loss %.4f nats, validation %.4f bits/token"
-        + " (M2T, %d steps, range-coded %.4f)%n", result.output(), result.epochs(), result.steps(), result.trainLoss(),
+    out.printf(Locale.ROOT, "prior written to %s: %d epochs, %,d steps, train loss %.4f nats, validation %.4f"
+        + " bits/token (M2T, %d steps, range-coded %.4f)%n", result.output(), result.epochs(), result.steps(), result.trainLoss(),
         result.validationBitsPerToken(), codingSteps, result.validationCodedBitsPerToken());
     out.flush();
     return 0;

@@ -136,7 +136,8 @@ public final class PriorNetwork implements AutoCloseable {
   }
 
   /** Reads weights written by {@link #write}; refuses a file whose names or shapes disagree with the architecture. */
-  public static PriorNetwork read(PriorArchitecture architecture, Device device, DataInputStream in) throws IOException {
+  public static PriorNetwork read(PriorArchitecture architecture, Device device, DataInputStream in)
+      throws IOException {
     Map<String, Shape> expected = shapes(architecture);
     PriorNetwork network = new PriorNetwork(architecture, NDManager.newBaseManager(device));
     try {

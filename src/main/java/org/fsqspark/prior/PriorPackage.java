@@ -34,9 +34,9 @@ public final class PriorPackage implements Serializable {
     this.sha256 = PriorModel.sha256(weights);
     JsonObject metadata = PriorModel.metadata(json, origin);
     if (!metadata.has("sha256") || !sha256.equals(metadata.get("sha256").getAsString())) {
+      String said = metadata.has("sha256") ? metadata.get("sha256").getAsString() : "nothing";
       throw new IllegalArgumentException("The weights of prior " + origin + " have sha256 " + sha256 + " but "
-          + PriorModel.JSON_FILE + " says " + (metadata.has("sha256") ? metadata.get("sha256").getAsString() : "nothing")
-          + "; the files do not belong together");
+          + PriorModel.JSON_FILE + " says " + said + "; the files do not belong together");
     }
   }
 

@@ -24,8 +24,8 @@ final class TokenTables {
       levelList.append(levelList.length() == 0 ? "" : ", ").append(level);
     }
     String json = "{\"name\": \"" + name + "\", \"version\": \"1\", \"format\": \"torchscript\", \"levels\": ["
-        + levelList + "], \"bound\": \"none\", \"channels\": 1, \"pixel_range\": [0, 1], \"input_size\": [" + 4 * gridHeight + ", "
-        + 4 * gridWidth + "], \"downsample\": 4, \"output\": \"indices\", \"weights\": \"encoder.pt\"}";
+        + levelList + "], \"bound\": \"none\", \"channels\": 1, \"pixel_range\": [0, 1], \"input_size\": ["
+        + 4 * gridHeight + ", " + 4 * gridWidth + "], \"downsample\": 4, \"output\": \"indices\", \"weights\": \"encoder.pt\"}";
     return TokenizerManifest.fromJson(json, name);
   }
 
