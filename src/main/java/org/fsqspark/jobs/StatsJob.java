@@ -97,6 +97,8 @@ public final class StatsJob {
     Dataset<Row> table = spark.read().parquet(input);
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = tableManifest.levels(config.levels(), input);
+    org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
+        : PriorCompression.check(config, input, manifest);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
 
@@ -114,6 +116,9 @@ public final class StatsJob {
       UnigramCode unigram = UnigramCode.of(counts.histogram());
       headerBytes = unigram.header().length;
       cost = code(grids, input, levels, unigram, counts);
+      if (prior != null) {
+        cost.merge(PriorCompression.measure(spark, grids, input, prior, counts.images(), config, console));
+      }
     }
     return new TableStatistics(input, manifest == null ? null : manifest.name() + " " + manifest.version(), levels,
         counts.images(), counts.histogram(), cost, headerBytes);
@@ -124,7 +129,7 @@ public final class StatsJob {
       TokenCounts counts) {
     spark.sparkContext().setJobDescription("fsq stats: compression cost of " + input);
     console.printf("stats: coding %d tokens of %d images under %d models%n", counts.histogram().total(),
-        counts.images(), CostModel.values().length);
+        counts.images(), CostModel.values().length - 1); // the prior has its own pass
     console.flush();
     Broadcast<UnigramCode> shared = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(unigram);
     double fraction = config.verifyFraction();
@@ -142,7 +147,7 @@ public final class StatsJob {
   }
 
   /** A row's tokens as a grid; a row whose token count disagrees with its grid shape is an error, not a guess. */
-  private static TokenGrid tokensOf(Row row) {
+  static TokenGrid tokensOf(Row row) {
     return TokenGrid.checked(row.isNullAt(0) ? null : row.getList(0), row.isNullAt(1) ? null : row.getInt(1),
         row.isNullAt(2) ? null : row.getInt(2));
   }

@@ -89,7 +89,8 @@ public final class TokenizeJob {
     TokenizeResult result = new TokenizeResult(output.path().toString(), rows[0] + rows[1], rows[0], rows[1],
         rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
         plan.shards().size(), plan.shards().size() - todo.size(), totals.modelLoads() + (loadedHere ? 1 : 0),
-        totals.executorJvms(), totals.tasks(), totals.gpus());
+        totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
+            : (totals.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
     output.writeText(TokenTable.MANIFEST_FILE, manifest.toJson() + "\n");
     output.writeText(TokenTable.JOB_FILE, JobSummary.toJson(config, result));
     return result;
@@ -149,7 +150,7 @@ public final class TokenizeJob {
 
   /** What the Spark part of a run reports; rows of the shards this run committed, by shard name. */
   private record Totals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      Map<String, long[]> rowsByShard, long truncatedAccepted) {}
+      Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {}
 
   private Totals tokenize(ShardedOutput output, ShardPlan plan, List<Shard> todo, TokenizerManifest manifest,
       ModelSource source, List<Column> passthrough) {
@@ -167,14 +168,18 @@ public final class TokenizeJob {
               config.progressSeconds(), console));
       Map<String, long[]> rows = new HashMap<>();
       long truncatedAccepted = 0;
+      long firstEncoded = -1;
       for (TokenizeShardResult result : outcome.results()) {
         if (result.committed()) {
           rows.put(result.shard(), new long[] {result.tokenized(), result.rejected()});
           truncatedAccepted += result.truncatedAccepted();
         }
+        if (result.firstEncodedAtMillis() >= 0 && (firstEncoded < 0 || result.firstEncodedAtMillis() < firstEncoded)) {
+          firstEncoded = result.firstEncodedAtMillis();
+        }
       }
       return new Totals(runner.count(TokenizeWork.MODEL_LOADS), outcome.executorJvms(), outcome.tasks(),
-          outcome.gpus(), rows, truncatedAccepted);
+          outcome.gpus(), rows, truncatedAccepted, firstEncoded);
     }
   }
 

@@ -45,6 +45,8 @@ final class ShardTokenizer {
   private long waitingForDecode;
   private long encoding;
   private long writing;
+  /** Epoch ms when the first batch left the encoder; -1 until then. */
+  private long firstEncodedAtMillis = -1;
 
   ShardTokenizer(Shard shard, ShardContext context, TokenizerManifest manifest, TokenizeSettings settings,
       Predictor<PixelBatch, TokenBatch> predictor, int decodeThreads) {
@@ -87,7 +89,7 @@ final class ShardTokenizer {
           waitingForDecode / 1_000_000, encoding / 1_000_000, writing / 1_000_000,
           (System.nanoTime() - committing) / 1_000_000);
       return new TokenizeShardResult(shard.index(), shard.name(), writer.tokenRows(), writer.rejectRows(),
-          truncatedAccepted, committed, seconds, device);
+          truncatedAccepted, committed, seconds, device, firstEncodedAtMillis);
     } finally {
       if (!finished) {
         commit.abort();
@@ -171,6 +173,9 @@ final class ShardTokenizer {
   }
 
   private void write(List<Prepared> images, TokenBatch tokens) throws IOException {
+    if (firstEncodedAtMillis < 0) {
+      firstEncodedAtMillis = System.currentTimeMillis();
+    }
     for (int i = 0; i < images.size(); i++) {
       Prepared image = images.get(i);
       output.addTokens(image.record().id(), tokens.image(i), tokens.gridHeight(), tokens.gridWidth(),

@@ -47,9 +47,19 @@ public final class ConsoleTable {
         table.allVerified() ? "every stream decoded and checked"
             : table.compression().verifiedTokens() + " of " + table.tokens() + " tokens decoded and checked"));
     for (CostModel model : CostModel.values()) {
+      if (!table.compression().covers(model)) {
+        continue;
+      }
       String skipped = table.compression().skipped().get(model);
+      double ideal = table.compression().idealBits(model);
       if (skipped != null) {
         out.append(String.format(Locale.ROOT, "  %-20s skipped: %s%n", model.label(), skipped));
+      } else if (!Double.isNaN(ideal)) {
+        long verified = table.compression().verifiedTokens(model);
+        out.append(String.format(Locale.ROOT, "  %-20s %7.3f %9.1f %12d   ideal -log2 p %.3f bits/token, real"
+                + " %+.2f%%; %s%n", model.label(), table.bitsPerToken(model), table.bitsPerImage(model),
+            table.bytes(model), ideal / table.tokens(), 100 * (table.bytes(model) * 8.0 / ideal - 1),
+            verified == table.tokens() ? "all decoded and checked" : verified + " tokens decoded and checked"));
       } else {
         out.append(String.format(Locale.ROOT, "  %-20s %7.3f %9.1f %12d%n", model.label(), table.bitsPerToken(model),
             table.bitsPerImage(model), table.bytes(model)));

@@ -79,6 +79,9 @@ public final class HtmlReport {
     }
     html.append("<th>what it is</th></tr>\n");
     for (CostModel model : CostModel.values()) {
+      if (!tables.stream().allMatch(t -> t.compression().covers(model))) {
+        continue;
+      }
       html.append("<tr><td>").append(escape(model.label())).append("</td>");
       for (TableStatistics table : tables) {
         String skipped = table.compression().skipped().get(model);
@@ -89,7 +92,8 @@ public final class HtmlReport {
               table.bitsPerToken(model), table.bitsPerImage(model), table.bytes(model)));
         }
       }
-      html.append("<td>").append(escape(model.description())).append("</td></tr>\n");
+      html.append("<td>").append(escape(model.description())).append(setup(tables.get(0), model))
+          .append("</td></tr>\n");
     }
     html.append("</table>\n<p class=\"note\">Costs are real coded sizes: ").append(escape(TableStatistics.CODER))
         .append(". Each partition is one stream. ");
@@ -100,6 +104,14 @@ public final class HtmlReport {
           : table.compression().verifiedTokens() + " of " + table.tokens() + " tokens were decoded and checked. ");
     }
     html.append("</p>\n");
+  }
+
+  /** The ideal code length and set-up of a model measured in its own pass (the masked transformer). */
+  private static String setup(TableStatistics table, CostModel model) {
+    String setup = table.compression().detail(model);
+    double ideal = table.compression().idealBits(model);
+    return (Double.isNaN(ideal) ? "" : String.format(Locale.ROOT, "; ideal -log2 p %.3f bits/token",
+        ideal / Math.max(1, table.tokens()))) + (setup == null ? "" : "; " + escape(setup));
   }
 
   private static void topCodes(StringBuilder html, List<TableStatistics> tables, List<String> names) {

@@ -92,6 +92,9 @@ public final class StatsJson {
     object.addProperty("unigram_header_bytes", table.unigramHeaderBytes());
     JsonObject models = new JsonObject();
     for (CostModel model : CostModel.values()) {
+      if (!table.compression().covers(model)) {
+        continue;
+      }
       JsonObject entry = new JsonObject();
       entry.addProperty("description", model.description());
       String skipped = table.compression().skipped().get(model);
@@ -101,11 +104,29 @@ public final class StatsJson {
         entry.addProperty("bytes", table.bytes(model));
         entry.addProperty("bits_per_token", table.bitsPerToken(model));
         entry.addProperty("bits_per_image", table.bitsPerImage(model));
+        modelExtras(entry, table, model);
+      }
+      if (table.compression().detail(model) != null) {
+        entry.addProperty("setup", table.compression().detail(model));
       }
       models.add(model.key(), entry);
     }
     object.add("models", models);
     return object;
+  }
+
+  /** The ideal code length and verified count of a model measured in its own pass (the masked transformer). */
+  private static void modelExtras(JsonObject entry, TableStatistics table, CostModel model) {
+    double ideal = table.compression().idealBits(model);
+    if (!Double.isNaN(ideal)) {
+      entry.addProperty("ideal_bits", ideal);
+      entry.addProperty("ideal_bits_per_token", table.tokens() == 0 ? 0 : ideal / table.tokens());
+      entry.addProperty("real_over_ideal", ideal == 0 ? Double.NaN : table.bytes(model) * 8.0 / ideal);
+    }
+    long verified = table.compression().verifiedTokens(model);
+    if (verified >= 0) {
+      entry.addProperty("verified_tokens", verified);
+    }
   }
 
   private static JsonArray array(int[] values) {

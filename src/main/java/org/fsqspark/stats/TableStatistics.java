@@ -153,7 +153,7 @@ public final class TableStatistics {
     Map<CostModel, Double> result = new java.util.LinkedHashMap<>();
     if (compression != null) {
       for (CostModel model : CostModel.values()) {
-        if (!compression.skipped().containsKey(model)) {
+        if (compression.covers(model) && !compression.skipped().containsKey(model)) {
           result.put(model, bitsPerToken(model));
         }
       }
