@@ -16,8 +16,10 @@ import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The rows of one part file of a token table, without Spark: id, tokens and grid shape, read as they are
@@ -29,20 +31,51 @@ public final class TokenPartReader implements Iterator<TokenPartReader.Row>, Clo
   private static final List<String> COLUMNS = List.of(TokenTable.ID, TokenTable.TOKENS, TokenTable.GRID_H,
       TokenTable.GRID_W);
 
-  /** One row; any value may be null, and so may any token. */
-  public record Row(String id, List<Integer> tokens, Integer gridHeight, Integer gridWidth) {}
+  /**
+   * One row; any value may be null, and so may any token.
+   *
+   * @param passthrough the requested extra columns' values in the order asked for (null where the row has none)
+   */
+  public record Row(String id, List<Integer> tokens, Integer gridHeight, Integer gridWidth, Object[] passthrough) {
+    /** The row as a training job reads it; a missing id, null tokens or a null token mean a damaged table. */
+    public TokenRow strict(Path file) {
+      if (id == null) {
+        throw new BadDataException("A row of " + file + " has no id; the table is damaged");
+      }
+      if (tokens == null) {
+        throw new BadDataException("Row " + id + " of " + file + " has null tokens; the table is damaged");
+      }
+      int[] values = new int[tokens.size()];
+      for (int i = 0; i < values.length; i++) {
+        Integer token = tokens.get(i);
+        if (token == null) {
+          throw new BadDataException("Row " + id + " of " + file + " holds a null token; the table is damaged");
+        }
+        values[i] = token;
+      }
+      return new TokenRow(id, values, gridHeight == null ? -1 : gridHeight, gridWidth == null ? -1 : gridWidth,
+          passthrough);
+    }
+  }
 
   private final Path file;
   private final ParquetReader<Group> reader;
+  private final List<String> passthrough;
   private Group next;
 
-  private TokenPartReader(Path file, ParquetReader<Group> reader) {
+  private TokenPartReader(Path file, ParquetReader<Group> reader, List<String> passthrough) {
     this.file = file;
     this.reader = reader;
+    this.passthrough = passthrough;
   }
 
   /** Opens a part file, reading only the token table's id, tokens and grid columns. */
   public static TokenPartReader open(Configuration conf, Path file) throws IOException {
+    return open(conf, file, List.of());
+  }
+
+  /** Opens a part file, reading the token table's columns and the primitive columns named in {@code passthrough}. */
+  public static TokenPartReader open(Configuration conf, Path file, List<String> passthrough) throws IOException {
     MessageType schema;
     try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
       schema = footer.getFooter().getFileMetaData().getSchema();
@@ -50,13 +83,25 @@ public final class TokenPartReader implements Iterator<TokenPartReader.Row>, Clo
     List<Type> projected = new ArrayList<>();
     for (String column : COLUMNS) {
       if (!schema.containsField(column)) {
-        throw new BadDataException("Part file " + file + " is not a token table: column '" + column + "' is missing");
+        throw new BadDataException("Part file " + file + " is not a token table: column '" + column + "' is missing"
+            + " (found " + schema.getFields().stream().map(Type::getName).toList() + ")");
       }
       projected.add(schema.getType(column));
     }
+    for (String name : passthrough) {
+      if (!schema.containsField(name)) {
+        throw new BadInputException("Column '" + name + "' is not in " + file + "; it has "
+            + schema.getFields().stream().map(Type::getName).toList());
+      }
+      if (!schema.getType(name).isPrimitive()) {
+        throw new BadInputException("Column '" + name + "' of " + file + " is not a primitive column");
+      }
+      projected.add(schema.getType(name));
+    }
     Configuration projection = new Configuration(conf);
     projection.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projected).toString());
-    return new TokenPartReader(file, ParquetReader.builder(new GroupReadSupport(), file).withConf(projection).build());
+    return new TokenPartReader(file, ParquetReader.builder(new GroupReadSupport(), file).withConf(projection).build(),
+        List.copyOf(passthrough));
   }
 
   @Override
@@ -80,7 +125,30 @@ public final class TokenPartReader implements Iterator<TokenPartReader.Row>, Clo
     next = null;
     return new Row(present(group, TokenTable.ID) ? group.getString(TokenTable.ID, 0) : null, tokens(group),
         present(group, TokenTable.GRID_H) ? group.getInteger(TokenTable.GRID_H, 0) : null,
-        present(group, TokenTable.GRID_W) ? group.getInteger(TokenTable.GRID_W, 0) : null);
+        present(group, TokenTable.GRID_W) ? group.getInteger(TokenTable.GRID_W, 0) : null, extra(group));
+  }
+
+  private Object[] extra(Group group) {
+    Object[] values = new Object[passthrough.size()];
+    for (int i = 0; i < values.length; i++) {
+      String name = passthrough.get(i);
+      values[i] = present(group, name) ? valueOf(group, name) : null;
+    }
+    return values;
+  }
+
+  private static Object valueOf(Group group, String name) {
+    PrimitiveType primitive = group.getType().getType(name).asPrimitiveType();
+    return switch (primitive.getPrimitiveTypeName()) {
+      case INT32 -> group.getInteger(name, 0);
+      case INT64 -> group.getLong(name, 0);
+      case FLOAT -> group.getFloat(name, 0);
+      case DOUBLE -> group.getDouble(name, 0);
+      case BOOLEAN -> group.getBoolean(name, 0);
+      case BINARY, FIXED_LEN_BYTE_ARRAY -> primitive.getLogicalTypeAnnotation() != null
+          ? group.getString(name, 0) : group.getBinary(name, 0).getBytes();
+      default -> group.getValueToString(group.getType().getFieldIndex(name), 0);
+    };
   }
 
   private static boolean present(Group group, String field) {

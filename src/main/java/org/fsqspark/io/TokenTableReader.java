@@ -3,139 +3,52 @@ package org.fsqspark.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.GroupType;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.Type;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Reads the rows of a token table (the part files of {@code fsq tokenize}, or any Parquet files with its
- * columns) without Spark, as a training job does: the tokenizer manifest verified across every part's
- * footer, rows streamed file by file with only the needed columns, a deterministic train/validation split
- * by a hash of {@code id} ({@link IdSplit}), and epochs shuffled with a seed through a bounded buffer, so a
- * table larger than memory is never held in it.
+ * columns) without Spark, as a training job does: the tokenizer manifest checked across every part's footer
+ * and {@code _tokenizer.json} ({@link TableManifest}), rows streamed file by file with only the needed columns
+ * ({@link TokenPartReader}), a deterministic train/validation split by a hash of {@code id} ({@link IdSplit}),
+ * and epochs shuffled with a seed through a bounded buffer, so a table larger than memory is never held in it.
  */
 public final class TokenTableReader {
   private final Configuration conf;
   private final String table;
   private final List<Path> files;
   private final TokenizerManifest manifest;
-  private final long rows;
 
-  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest, long rows) {
+  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest) {
     this.conf = conf;
     this.table = table;
     this.files = files;
     this.manifest = manifest;
-    this.rows = rows;
   }
 
   /**
-   * Opens a table folder (or one Parquet file): lists its part files ({@code *.parquet}, skipping names that
-   * start with {@code _} or {@code .}), reads every footer and checks that they carry one manifest.
+   * Opens a table folder (or one Parquet file, or a glob): its part files as Spark lists them, whose footers
+   * must all carry one tokenizer manifest.
+   *
+   * @throws BadDataException when the table has no part files, a part carries no manifest, or they disagree
    */
   public static TokenTableReader open(Configuration conf, String table) {
-    Path root = new Path(table);
-    try {
-      FileSystem fs = root.getFileSystem(conf);
-      if (!fs.exists(root)) {
-        throw new IllegalArgumentException("Token table " + table + " does not exist; pass the --output folder of"
-            + " fsq tokenize");
-      }
-      List<Path> files = new ArrayList<>();
-      if (fs.getFileStatus(root).isFile()) {
-        files.add(root);
-      } else {
-        for (FileStatus status : fs.listStatus(root)) {
-          String name = status.getPath().getName();
-          if (status.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
-            files.add(status.getPath());
-          }
-        }
-      }
-      if (files.isEmpty()) {
-        throw new IllegalArgumentException("Token table " + table + " has no part files (*.parquet)");
-      }
-      Collections.sort(files);
-      long rows = 0;
-      TokenizerManifest manifest = null;
-      Path manifestSource = null;
-      for (Path file : files) {
-        ParquetMetadata footer;
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-          footer = reader.getFooter();
-          rows += reader.getRecordCount();
-        } catch (IOException | RuntimeException e) {
-          throw new IllegalArgumentException("Part file " + file + " of " + table + " is not readable Parquet: "
-              + e.getMessage(), e);
-        }
-        checkSchema(footer.getFileMetaData().getSchema(), file);
-        // TODO(issue 10 item 4): use TokenTable's footer verification once it is on main.
-        String json = manifestJson(footer.getFileMetaData().getKeyValueMetaData());
-        if (json == null) {
-          throw new IllegalArgumentException("Part file " + file + " carries no tokenizer manifest in its footer (key "
-              + TokenTable.MANIFEST_KEY + "); it was not written by fsq tokenize");
-        }
-        TokenizerManifest partManifest = TokenizerManifest.fromJson(json, file + " (footer)");
-        if (manifest == null) {
-          manifest = partManifest;
-          manifestSource = file;
-        } else if (!manifest.equals(partManifest)) {
-          throw new IllegalArgumentException("Token table " + table + " mixes tokenizers: " + manifestSource.getName()
-              + " was made by " + describe(manifest) + ", " + file.getName() + " by " + describe(partManifest));
-        }
-      }
-      Path sideFile = new Path(root, TokenTable.MANIFEST_FILE);
-      if (!fs.getFileStatus(root).isFile() && fs.exists(sideFile)) {
-        String text;
-        try (FSDataInputStream in = fs.open(sideFile)) {
-          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        TokenizerManifest side = TokenizerManifest.fromJson(text, sideFile.toString());
-        if (!side.equals(manifest)) {
-          throw new IllegalArgumentException(sideFile + " (" + describe(side) + ") disagrees with the footer of "
-              + manifestSource.getName() + " (" + describe(manifest) + "); the table was changed by hand");
-        }
-      }
-      return new TokenTableReader(conf, table, List.copyOf(files), manifest, rows);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read token table " + table + ": " + e.getMessage(), e);
+    TableManifest read = TableManifest.read(conf, table);
+    if (read.partFiles().isEmpty()) {
+      throw new BadDataException("Token table " + table + " has no part files (*.parquet)");
     }
-  }
-
-  private static String describe(TokenizerManifest manifest) {
-    return manifest.name() + " " + manifest.version() + " levels " + manifest.levels()
-        + (manifest.sha256() == null ? "" : " sha256 " + manifest.sha256().substring(0, 12));
-  }
-
-  private static void checkSchema(MessageType schema, Path file) {
-    for (String column : List.of(TokenTable.ID, TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W)) {
-      if (!schema.containsField(column)) {
-        throw new IllegalArgumentException("Part file " + file + " is not a token table: column '" + column
-            + "' is missing (found " + schema.getFields().stream().map(Type::getName).toList() + ")");
-      }
-    }
+    TokenizerManifest manifest = read.manifest().orElseThrow(() -> new BadDataException("Token table " + table
+        + " carries no tokenizer manifest in its part files' footers (key " + TokenTable.MANIFEST_KEY + "); it was"
+        + " not written by fsq tokenize"));
+    return new TokenTableReader(conf, table, read.partFiles(), manifest);
   }
 
   /** The tokenizer manifest every part file carries. */
@@ -154,6 +67,14 @@ public final class TokenTableReader {
 
   /** Rows in the whole table, from the footers. */
   public long rowCount() {
+    long rows = 0;
+    try {
+      for (Path file : files) {
+        rows += TokenTable.rowCount(conf, file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the footers of " + table + ": " + e.getMessage(), e);
+    }
     return rows;
   }
 
@@ -188,7 +109,7 @@ public final class TokenTableReader {
     private final int bufferRows;
     private final List<TokenRow> buffer = new ArrayList<>();
     private int fileIndex;
-    private ParquetReader<Group> reader;
+    private TokenPartReader reader;
     private Path current;
     private TokenRow next;
 
@@ -258,11 +179,10 @@ public final class TokenTableReader {
               return null;
             }
             current = order.get(fileIndex++);
-            reader = openReader(current, passthrough);
+            reader = TokenPartReader.open(conf, current, passthrough);
           }
-          Group group = reader.read();
-          if (group != null) {
-            return rowOf(group, current, passthrough);
+          if (reader.hasNext()) {
+            return reader.next().strict(current);
           }
           reader.close();
           reader = null;
@@ -287,107 +207,4 @@ public final class TokenTableReader {
     }
   }
 
-  private ParquetReader<Group> openReader(Path file, List<String> passthrough) throws IOException {
-    MessageType schema;
-    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      schema = footer.getFooter().getFileMetaData().getSchema();
-    }
-    List<Type> projected = new ArrayList<>();
-    for (String name : List.of(TokenTable.ID, TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W)) {
-      projected.add(schema.getType(name));
-    }
-    for (String name : passthrough) {
-      if (!schema.containsField(name)) {
-        throw new IllegalArgumentException("Column '" + name + "' is not in " + file + "; it has "
-            + schema.getFields().stream().map(Type::getName).toList());
-      }
-      Type type = schema.getType(name);
-      if (!type.isPrimitive()) {
-        throw new IllegalArgumentException("Column '" + name + "' of " + file + " is not a primitive column");
-      }
-      projected.add(type);
-    }
-    Configuration readConf = new Configuration(conf);
-    readConf.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projected).toString());
-    return ParquetReader.builder(new GroupReadSupport(), file).withConf(readConf).build();
-  }
-
-  private static TokenRow rowOf(Group group, Path file, List<String> passthrough) {
-    if (group.getFieldRepetitionCount(TokenTable.ID) == 0) {
-      throw new IllegalArgumentException("A row of " + file + " has no id; the table is damaged");
-    }
-    String id = group.getString(TokenTable.ID, 0);
-    int[] tokens = tokensOf(group, id, file);
-    int height = group.getFieldRepetitionCount(TokenTable.GRID_H) == 0 ? -1 : group.getInteger(TokenTable.GRID_H, 0);
-    int width = group.getFieldRepetitionCount(TokenTable.GRID_W) == 0 ? -1 : group.getInteger(TokenTable.GRID_W, 0);
-    Object[] values = new Object[passthrough.size()];
-    for (int i = 0; i < values.length; i++) {
-      String name = passthrough.get(i);
-      values[i] = group.getFieldRepetitionCount(name) == 0 ? null : valueOf(group, name);
-    }
-    return new TokenRow(id, tokens, height, width, values);
-  }
-
-  /** A three-level LIST (any names), or a bare repeated int32; nulls inside the list are an error. */
-  private static int[] tokensOf(Group group, String id, Path file) {
-    if (group.getFieldRepetitionCount(TokenTable.TOKENS) == 0) {
-      throw new IllegalArgumentException("Row " + id + " of " + file + " has null tokens; the table is damaged");
-    }
-    GroupType listType = group.getType().getType(TokenTable.TOKENS).asGroupType();
-    Group list = group.getGroup(TokenTable.TOKENS, 0);
-    Type repeated = listType.getType(0);
-    int count = list.getFieldRepetitionCount(0);
-    int[] tokens = new int[count];
-    for (int i = 0; i < count; i++) {
-      if (repeated.isPrimitive()) {
-        tokens[i] = list.getInteger(0, i);
-      } else {
-        Group element = list.getGroup(0, i);
-        if (element.getFieldRepetitionCount(0) == 0) {
-          throw new IllegalArgumentException("Row " + id + " of " + file + " holds a null token; the table is damaged");
-        }
-        tokens[i] = element.getInteger(0, 0);
-      }
-    }
-    return tokens;
-  }
-
-  private static Object valueOf(Group group, String name) {
-    PrimitiveType primitive = group.getType().getType(name).asPrimitiveType();
-    return switch (primitive.getPrimitiveTypeName()) {
-      case INT32 -> group.getInteger(name, 0);
-      case INT64 -> group.getLong(name, 0);
-      case FLOAT -> group.getFloat(name, 0);
-      case DOUBLE -> group.getDouble(name, 0);
-      case BOOLEAN -> group.getBoolean(name, 0);
-      case BINARY, FIXED_LEN_BYTE_ARRAY -> primitive.getLogicalTypeAnnotation() != null
-          ? group.getString(name, 0) : group.getBinary(name, 0).getBytes();
-      default -> group.getValueToString(group.getType().getFieldIndex(name), 0);
-    };
-  }
-
-  /** The manifest JSON of a footer: its own key, else the field metadata of {@code tokens} in Spark's schema. */
-  private static String manifestJson(Map<String, String> footer) {
-    String json = footer.get(TokenTable.MANIFEST_KEY);
-    if (json != null) {
-      return json;
-    }
-    String sparkSchema = footer.get(TokenTable.SPARK_ROW_METADATA);
-    if (sparkSchema == null) {
-      return null;
-    }
-    try {
-      for (com.google.gson.JsonElement field : com.google.gson.JsonParser.parseString(sparkSchema).getAsJsonObject()
-          .getAsJsonArray("fields")) {
-        com.google.gson.JsonObject object = field.getAsJsonObject();
-        if (TokenTable.TOKENS.equals(object.get("name").getAsString()) && object.has("metadata")
-            && object.getAsJsonObject("metadata").has(TokenTable.MANIFEST_KEY)) {
-          return object.getAsJsonObject("metadata").get(TokenTable.MANIFEST_KEY).getAsString();
-        }
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
-  }
 }

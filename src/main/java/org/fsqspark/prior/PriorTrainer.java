@@ -46,6 +46,9 @@ import org.fsqspark.error.BadInputException;
  */
 public final class PriorTrainer {
   static final String CHECKPOINT_DIR = "checkpoint";
+  /** What prior train writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final org.fsqspark.io.OutputKind OUTPUT = org.fsqspark.io.OutputKind.of("prior train",
+      PriorModel.JSON_FILE, PriorModel.WEIGHTS_FILE, CHECKPOINT_DIR + "/**");
   private static final String STATE_FILE = "state.json";
   private static final String WEIGHTS_FILE = "weights.bin";
   private static final String OPTIMIZER_FILE = "optimizer.bin";

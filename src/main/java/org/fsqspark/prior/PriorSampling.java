@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.prior;
 
 import ai.djl.Device;
 import ai.djl.inference.Predictor;
@@ -28,8 +28,6 @@ import org.fsqspark.io.ModelPackage;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
 import org.fsqspark.contract.TokenizerManifest;
-import org.fsqspark.prior.PriorModel;
-import org.fsqspark.prior.PriorSampler;
 import org.fsqspark.error.BadInputException;
 
 /**
@@ -37,7 +35,12 @@ import org.fsqspark.error.BadInputException;
  * token table with the tokenizer's manifest ({@code tokens/}), decoded to PNG with the tokenizer's decoder
  * ({@code images/}), and a grid image of them ({@code grid.png}: a row per class with --per-class).
  */
-public final class PriorSampleJob {
+public final class PriorSampling {
+  /** What prior sample writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final org.fsqspark.io.OutputKind OUTPUT = org.fsqspark.io.OutputKind.of("prior sample",
+      "tokens/part-00000.parquet", "tokens/" + org.fsqspark.io.TokenTable.MANIFEST_FILE, "images/*.png", "grid.png",
+      "samples.json");
+
   /** What to sample. {@code label} null and {@code perClass} false: unlabelled samples. */
   public record Settings(Path prior, String model, Path output, int count, Integer label, boolean perClass, int steps,
       float temperature, float choiceTemperature, long seed, int batchSize) {
@@ -60,7 +63,7 @@ public final class PriorSampleJob {
   private final Device device;
   private final PrintWriter progress;
 
-  public PriorSampleJob(Settings settings, Device device, PrintWriter progress) {
+  public PriorSampling(Settings settings, Device device, PrintWriter progress) {
     this.settings = settings;
     this.device = device;
     this.progress = progress;
