@@ -117,7 +117,8 @@ public final class StatsJob {
       headerBytes = unigram.header().length;
       cost = code(grids, input, levels, unigram, counts);
       if (prior != null) {
-        cost.merge(PriorCompression.measure(spark, grids, input, prior, counts.images(), config, console));
+        cost.merge(PriorCompression.measure(spark, tableManifest.partFiles(), input, prior, counts.images(), config,
+            console));
       }
     }
     return new TableStatistics(input, manifest == null ? null : manifest.name() + " " + manifest.version(), levels,

@@ -7,11 +7,10 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadInputException;
+import org.fsqspark.shard.JvmSingletons;
 
 /**
  * The two files of a prior folder as bytes, so a driver can ship a prior to executors in a broadcast; each
@@ -20,7 +19,6 @@ import org.fsqspark.error.BadInputException;
  */
 public final class PriorPackage implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Map<String, PriorModel> LOADED = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   private final String origin;
@@ -82,17 +80,10 @@ public final class PriorPackage implements Serializable {
 
   /** The prior on this device, built the first time any thread of this JVM asks. */
   public PriorModel obtain(Device device) {
-    String key = sha256 + "@" + device;
-    PriorModel model = LOADED.get(key);
-    if (model != null) {
-      return model;
-    }
-    synchronized (LOADED) {
-      return LOADED.computeIfAbsent(key, k -> {
-        LOADS.incrementAndGet();
-        return PriorModel.fromBytes(json, weights, origin, device);
-      });
-    }
+    return JvmSingletons.get("prior:" + sha256 + "@" + device, PriorModel.class, () -> {
+      LOADS.incrementAndGet();
+      return PriorModel.fromBytes(json, weights, origin, device);
+    });
   }
 
   /** How many priors this JVM has built; tests use it to show one build per executor. */
