@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.error.BadInputException;
 import org.fsqspark.jobs.SparkSessions;
-import org.fsqspark.jobs.StatsConfig;
+import org.fsqspark.pipeline.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

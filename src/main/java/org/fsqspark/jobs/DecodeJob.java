@@ -29,6 +29,8 @@ import org.fsqspark.pipeline.DecodeWork;
 import org.fsqspark.pipeline.TablePart;
 import org.fsqspark.shard.RunSpec;
 import org.fsqspark.shard.ShardedOutput;
+import org.fsqspark.pipeline.DecodeConfig;
+import org.fsqspark.pipeline.DecodeResult;
 
 /**
  * {@code fsq decode}: the part files of a token table -> the model's decoder on executors, batched, one decoder

@@ -18,6 +18,7 @@ import org.fsqspark.prior.PriorCoder;
 import org.fsqspark.prior.PriorPackage;
 import org.fsqspark.stats.CompressionCost;
 import org.fsqspark.stats.CostModel;
+import org.fsqspark.pipeline.StatsConfig;
 
 /**
  * The {@code masked transformer} row of {@code fsq stats --prior}, through the {@link ShardRunner}: the prior

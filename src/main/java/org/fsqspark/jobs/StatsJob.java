@@ -33,6 +33,7 @@ import org.fsqspark.stats.TableStatistics;
 import org.fsqspark.stats.TokenCounts;
 import org.fsqspark.stats.TokenGrid;
 import org.fsqspark.stats.UnigramCode;
+import org.fsqspark.pipeline.StatsConfig;
 
 /**
  * {@code fsq stats}: per table, one Spark pass builds the exact codebook histogram (one array per partition,

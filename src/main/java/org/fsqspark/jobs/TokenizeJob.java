@@ -32,6 +32,10 @@ import org.fsqspark.pipeline.TokenizeShardResult;
 import org.fsqspark.pipeline.TokenizeWork;
 import org.fsqspark.shard.RunSpec;
 import org.fsqspark.shard.ShardedOutput;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
+import org.fsqspark.pipeline.JobSummary;
+import org.fsqspark.pipeline.LaunchTime;
 
 /**
  * {@code fsq tokenize}: input shards -> read, decode and preprocess on executors -> encoder through DJL,

@@ -16,6 +16,9 @@ import org.fsqspark.io.TokenTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.DecodeConfig;
+import org.fsqspark.pipeline.DecodeResult;
 
 /** decode(tokenize(x)) with the bundled default model, on the 500 bundled Fashion-MNIST test images. */
 class DecodeJobTest {

@@ -18,6 +18,8 @@ import org.fsqspark.io.TokenTable;
 import org.fsqspark.shard.ShardedOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * A tokenize process killed with SIGKILL part-way, then the same command again: the re-run skips the shards

@@ -13,6 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.S3Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.StatsConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /** Images read from and token tables written to a real S3 API server on loopback, through s3a://. */
 class S3RoundTripTest {

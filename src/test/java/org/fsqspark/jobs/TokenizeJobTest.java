@@ -41,6 +41,10 @@ import org.fsqspark.stats.CodebookHistogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.StatsConfig;
+import org.fsqspark.pipeline.TokenizeResult;
+import org.fsqspark.pipeline.LaunchTime;
 
 class TokenizeJobTest {
   private static final int SAMPLES = 120;

@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.pipeline;
 
 import org.fsqspark.error.BadInputException;
 

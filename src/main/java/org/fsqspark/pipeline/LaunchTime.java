@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.pipeline;
 
 import java.lang.management.ManagementFactory;
 
@@ -6,7 +6,7 @@ import java.lang.management.ManagementFactory;
  * When the user's command started, for {@code first_image_seconds} in {@code _job.json}: the launcher's own
  * start ({@code FSQ_LAUNCH_MS}, epoch ms, exported by jobs/fsq) when it is plausible, else the JVM's start.
  */
-final class LaunchTime {
+public final class LaunchTime {
   /** A launcher that started longer ago than this before its JVM did not launch it: the variable was inherited. */
   static final long MAX_LAUNCHER_LEAD_MS = 60_000;
   /** JVM start times are rounded to milliseconds on another clock read; allow that much disagreement. */
@@ -15,7 +15,7 @@ final class LaunchTime {
   private LaunchTime() {}
 
   /** Epoch ms of the command's start in this process. */
-  static long millis() {
+  public static long millis() {
     return choose(System.getenv("FSQ_LAUNCH_MS"), ManagementFactory.getRuntimeMXBean().getStartTime());
   }
 

@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

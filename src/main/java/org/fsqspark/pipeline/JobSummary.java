@@ -1,14 +1,14 @@
-package org.fsqspark.jobs;
+package org.fsqspark.pipeline;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 /** The {@code _job.json} written last beside a token table: it marks the table complete and says how it was made. */
-final class JobSummary {
+public final class JobSummary {
   private JobSummary() {}
 
-  static String toJson(TokenizeConfig config, TokenizeResult result) {
+  public static String toJson(TokenizeConfig config, TokenizeResult result) {
     JsonObject root = new JsonObject();
     root.addProperty("job", "tokenize");
     root.addProperty("complete", true);
