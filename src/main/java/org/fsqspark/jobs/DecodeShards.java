@@ -17,10 +17,10 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.image.ImageRejectedException;
+import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
@@ -170,11 +170,13 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
       try (FSDataInputStream in = source.getFileSystem(conf).open(source)) {
         bytes = in.readAllBytes();
       }
-      DecodedImage image = new ImageDecoder().decode(bytes, source.toString());
       Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
           manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
       original = new float[preprocessor.valuesPerImage()];
-      preprocessor.write(image, original, 0);
+      // Decoded and preprocessed as tokenize does (DCT-scaled where it is), so the PSNR compares like with like.
+      try (PendingImage image = new ImageDecoder().open(bytes, source.toString())) {
+        preprocessor.write(image, original, 0);
+      }
     } catch (IOException | ImageRejectedException | RuntimeException e) {
       partial.missingOriginals++;
       return;
