@@ -3,6 +3,7 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageDecoder;
@@ -10,6 +11,7 @@ import org.fsqspark.io.InputFormat;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
+import org.fsqspark.jobs.TokenizePrelude;
 import org.fsqspark.jobs.TokenizeResult;
 import org.fsqspark.model.DeviceRequest;
 import picocli.CommandLine.Command;
@@ -115,9 +117,12 @@ final class TokenizeCommand implements Callable<Integer> {
         filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settings());
+    Map<String, String> settings = sparkOptions.settings();
+    // A missing or empty local input fails here, before Spark starts; the engine loads while Spark starts.
+    TokenizePrelude prelude = TokenizePrelude.start(config, settings);
+    SparkSession spark = SparkSessions.start("fsq tokenize", settings);
     try {
-      TokenizeResult result = new TokenizeJob(spark, config, err).run();
+      TokenizeResult result = new TokenizeJob(spark, config, err, prelude).run();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs(), result.rejected(), result.output());
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"

@@ -48,11 +48,18 @@ public final class TokenizeJob {
   private final SparkSession spark;
   private final TokenizeConfig config;
   private final PrintWriter console;
+  private final TokenizePrelude prelude;
 
   public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console) {
+    this(spark, config, console, null);
+  }
+
+  /** A job whose input may have been listed before Spark started ({@link TokenizePrelude}). */
+  public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console, TokenizePrelude prelude) {
     this.spark = spark;
     this.config = config;
     this.console = console;
+    this.prelude = prelude;
   }
 
   public TokenizeResult run() {
@@ -66,8 +73,10 @@ public final class TokenizeJob {
     }
     spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
     long listing = System.nanoTime();
-    ShardPlan plan = ShardPlan.of(InputListing.list(hadoop, config.input(), config.format()), config.filesPerShard());
-    LOG.info("Listed {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
+    InputListing.Result listed = prelude != null && prelude.listing().isPresent() ? prelude.listing().get()
+        : InputListing.list(hadoop, config.input(), config.format());
+    ShardPlan plan = ShardPlan.of(listed, config.filesPerShard());
+    LOG.info("Listed and planned {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
         plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
