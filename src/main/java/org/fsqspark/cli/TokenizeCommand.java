@@ -89,9 +89,9 @@ final class TokenizeCommand implements Callable<Integer> {
   boolean acceptTruncated;
 
   @Option(names = "--files-per-shard", defaultValue = "0", paramLabel = "N",
-      description = "Image files per shard for folder input; 0 = automatic: about 32 shards of 16..1000 files,"
-          + " each also closed at about 1/32 of the input's bytes, chosen from the listing alone"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Image files per shard for folder input; 0 = automatic: shards of equal estimated work (a"
+          + " file's bytes plus 4 KiB), at least 16 MiB of it each (about 4,000 thumbnails or 300 photos), up to"
+          + " 32 shards until they reach 256 MiB, chosen from the listing alone (default: ${DEFAULT-VALUE}).")
   int filesPerShard;
 
   @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",

@@ -218,13 +218,15 @@ public final class Preprocessor implements Serializable {
     int rowCount = vertical.to() - rowFrom;
     float[] line = new float[channels * cols];
     float[] rows = new float[channels * rowCount * g.outW];
+    int channelRows = rowCount * g.outW;
     for (int y = rowFrom; y < rowFrom + rowCount; y++) {
       convertRow(raster, y, colFrom, cols, line);
-      for (int c = 0; c < channels; c++) {
-        int target = (c * rowCount + y - rowFrom) * g.outW;
-        int base = c * cols - colFrom;
+      int target = (y - rowFrom) * g.outW;
+      if (channels == 3) {
+        horizontal.applyToThree(line, cols, -colFrom, rows, target, channelRows);
+      } else {
         for (int x = 0; x < g.outW; x++) {
-          rows[target + x] = horizontal.apply(line, base, x);
+          rows[target + x] = horizontal.apply(line, -colFrom, x);
         }
       }
     }
@@ -345,6 +347,31 @@ public final class Preprocessor implements Serializable {
         sum += w[k] * data[at + k];
       }
       return sum;
+    }
+
+    /**
+     * Every output of three channels stored one after another ({@code channelLength} apart, starting at
+     * {@code base}) into {@code out} at {@code target}, {@code outChannelLength} apart: each channel adds its
+     * taps in the same order as {@link #apply}, all three in one pass over the taps.
+     */
+    void applyToThree(float[] data, int channelLength, int base, float[] out, int target, int outChannelLength) {
+      for (int i = 0; i < first.length; i++) {
+        float[] w = weights[i];
+        int at = base + first[i];
+        int n = count[i];
+        float red = 0;
+        float green = 0;
+        float blue = 0;
+        for (int k = 0; k < n; k++) {
+          float weight = w[k];
+          red += weight * data[at + k];
+          green += weight * data[channelLength + at + k];
+          blue += weight * data[2 * channelLength + at + k];
+        }
+        out[target + i] = red;
+        out[outChannelLength + target + i] = green;
+        out[2 * outChannelLength + target + i] = blue;
+      }
     }
 
     /**
