@@ -45,7 +45,9 @@ final class DecodeCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "64", description = "Images per decoder call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--overwrite", description = "Replace --output if it exists.")
+  @Option(names = "--overwrite",
+      description = "Replace the output of an earlier decode run in --output: deletes only the files decode "
+          + "writes there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
   @Mixin
@@ -64,7 +66,18 @@ final class DecodeCommand implements Callable<Integer> {
             result.meanPsnr(), result.compared(), result.missingOriginals());
         out.printf(Locale.ROOT, "originals over reconstructions: %s%n", result.gridFile());
       }
+      if (result.rejected() > 0) {
+        out.printf(Locale.ROOT, "rejected %d token rows the model cannot decode: %s/_rejects (id, source, stage,"
+            + " error)%n", result.rejected(), result.output());
+      }
       out.flush();
+      if (result.images() == 0 && result.rejected() > 0) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("fsq decode: error: all %d token rows were rejected; see %s/_rejects for the reasons%n",
+            result.rejected(), result.output());
+        err.flush();
+        return 3;
+      }
       return 0;
     } finally {
       spark.stop();

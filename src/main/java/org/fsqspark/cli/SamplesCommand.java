@@ -2,6 +2,7 @@ package org.fsqspark.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.SampleImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,8 +30,18 @@ final class SamplesCommand implements Callable<Integer> {
       description = "Which split of --idx (default: ${DEFAULT-VALUE}).")
   String split;
 
+  @Option(names = "--overwrite",
+      description = "Replace the images of an earlier samples run in --output: deletes only the PNG files samples "
+          + "writes there, and refuses a folder that holds anything else.")
+  boolean overwrite;
+
   @Override
   public Integer call() throws Exception {
+    OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
+        "file:" + output.toAbsolutePath(), SampleImages.OUTPUT,
+        overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--idx", idx == null ? null : "file:" + idx.toAbsolutePath()));
+    folder.prepare();
     int limit = count <= 0 ? Integer.MAX_VALUE : count;
     int written = idx == null ? SampleImages.writePngs(output, limit)
         : SampleImages.writePngs(org.fsqspark.io.IdxImages.readSplit(idx, split), output, limit, split);

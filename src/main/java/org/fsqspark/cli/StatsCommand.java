@@ -46,6 +46,11 @@ final class StatsCommand implements Callable<Integer> {
       description = "Share of partitions whose coded streams are decoded and compared (default: ${DEFAULT-VALUE}).")
   double verify;
 
+  @Option(names = "--overwrite",
+      description = "Replace the output of an earlier stats run in --output: deletes only the files stats writes "
+          + "there, and refuses a folder that holds anything else.")
+  boolean overwrite;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -66,7 +71,7 @@ final class StatsCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Missing required option: '--input=URI' (or give two tables with --compare A B)");
     }
-    StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify);
+    StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite);
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
     try {

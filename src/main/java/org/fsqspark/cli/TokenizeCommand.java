@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         "  part-NNNNN.parquet  id, tokens, grid_h, grid_w, height, width, --keep columns",
         "  _rejects/           what could not be tokenized: id, source, stage, error",
         "  _tokenizer.json     the tokenizer manifest (also in every Parquet footer)",
-        "  _job.json           written last, once the table is complete: counts, settings"})
+        "  _job.json           written last, once the table is complete: counts, settings",
+        "  _fsq_output.json    marks the folder as a tokenize output; --overwrite deletes only these files"})
 final class TokenizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -100,7 +101,9 @@ final class TokenizeCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int decodeThreads;
 
-  @Option(names = "--overwrite", description = "Delete --output first and start over.")
+  @Option(names = "--overwrite",
+      description = "Start over in an --output that holds an earlier tokenize run: deletes only the files "
+          + "tokenize writes there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
   @Option(names = "--progress-interval", defaultValue = "5", paramLabel = "SECONDS",

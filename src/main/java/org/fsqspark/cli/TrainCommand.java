@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.IdxImages;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.train.AutoencoderTrainer;
 import org.fsqspark.train.DecodedTrainingImages;
 import org.fsqspark.train.IdxTrainingImages;
@@ -95,6 +96,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from DIR/checkpoint (weights and epoch; Adam's moments restart).")
   boolean resume;
 
+  @Option(names = "--overwrite",
+      description = "Replace the model of an earlier train run in --output: deletes only the files train writes "
+          + "there, and refuses a folder that holds anything else.")
+  boolean overwrite;
+
   @Option(names = "--name", defaultValue = "fsq-conv-ae", description = "Model name in the manifest (default: ${DEFAULT-VALUE}).")
   String name;
 
@@ -104,7 +110,15 @@ final class TrainCommand implements Callable<Integer> {
         Arrays.stream(widths).boxed().toList(), epochs, batchSize, learningRate, seed, validation, limit, name, output,
         resume);
     PrintWriter out = spec.commandLine().getOut();
+    if (overwrite && resume) {
+      throw new IllegalArgumentException("--overwrite starts over and --resume continues; pass only one of them");
+    }
+    OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
+        "file:" + output.toAbsolutePath(), AutoencoderTrainer.OUTPUT,
+        overwrite ? OutputFolder.Reuse.REPLACE : resume ? OutputFolder.Reuse.RESUME : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--data", data));
     TrainingImages images = load();
+    folder.prepare();
     ValidationMetrics metrics = new AutoencoderTrainer(config, spec.commandLine().getErr()).train(images);
     out.printf(Locale.ROOT, "model written to %s: validation PSNR %.2f dB, codebook usage %.1f%% (%d of %d)%n", output,
         metrics.psnr(), metrics.codebookUsage() * 100, metrics.codesUsed(), config.tokenCount());

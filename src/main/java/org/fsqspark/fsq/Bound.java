@@ -54,16 +54,43 @@ public enum Bound {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Throws when this variant cannot quantize to {@code levels}; the tanh bounds break at L = 2. */
+  /**
+   * Most levels per channel any variant quantizes to. Each channel's rule is a table of L-1 float thresholds
+   * found by bisection (65,536 levels: 256 KB, built in about 0.4 s), and a digit must stay an exact
+   * integer in float32; the FSQ paper uses at most 8.
+   */
+  public static final int MAX_LEVELS_PER_CHANNEL = 1 << 16;
+
+  /**
+   * Most levels per channel of the tanh bounds ({@code atanh}, {@code paper}): their half_l is off the
+   * lattice by (L-1)·eps/2, which reaches half a level at L = 1 + 1/eps. Beyond that the outermost levels
+   * round outside the channel's range (atanh) or are never reached (paper).
+   */
+  public static final int MAX_TANH_LEVELS = (int) Math.round(1 / EPS);
+
+  /** Throws when this variant cannot quantize to {@code levels}; the tanh bounds break at L = 2 and above 1000. */
   void checkSupports(Levels levels) {
-    if (this == SYMMETRIC || this == NONE) {
-      return;
-    }
     for (int i = 0; i < levels.channels(); i++) {
-      if (levels.get(i) == 2) {
+      int count = levels.get(i);
+      if (count > MAX_LEVELS_PER_CHANNEL) {
+        throw new IllegalArgumentException("Channel " + i + " of levels " + levels + " has " + count
+            + " levels; fsq-spark quantizes at most " + MAX_LEVELS_PER_CHANNEL + " levels per channel (each channel"
+            + " is a table of L-1 float thresholds); use more channels with fewer levels");
+      }
+      if (this == SYMMETRIC || this == NONE) {
+        continue;
+      }
+      if (count == 2) {
         throw new IllegalArgumentException(
             "Channel " + i + " of levels " + levels + " has 2 levels, which the " + manifestName()
                 + " bound cannot place around zero; use the symmetric bound or at least 3 levels");
+      }
+      if (count > MAX_TANH_LEVELS) {
+        throw new IllegalArgumentException("Channel " + i + " of levels " + levels + " has " + count
+            + " levels, but the " + manifestName() + " bound (eps = " + EPS + ") separates at most " + MAX_TANH_LEVELS
+            + " levels per channel: above that its outer levels " + (this == ATANH ? "round outside the channel's"
+            + " range" : "are never reached") + "; use at most " + MAX_TANH_LEVELS + " levels per channel, or the"
+            + " symmetric bound");
       }
     }
   }
@@ -77,6 +104,8 @@ public enum Bound {
   static final class ChannelRule {
     /** Codes from bf16 or fp16 tensors are exact for small L; anything further off the lattice is a bug. */
     private static final double CODE_TOLERANCE = 1e-3;
+    /** Up to this many thresholds a branch-free scan beats a binary search. */
+    private static final int LINEAR_SCAN_THRESHOLDS = 64;
 
     private final Bound bound;
     private final int levels;
@@ -121,6 +150,20 @@ public enum Bound {
     int digit(float z, int channel) {
       if (thresholds == null) {
         return digit((double) z, channel);
+      }
+      if (thresholds.length > LINEAR_SCAN_THRESHOLDS) {
+        // Thresholds ascend, so the count at or below z is the first index above it.
+        int low = 0;
+        int high = thresholds.length;
+        while (low < high) {
+          int middle = (low + high) >>> 1;
+          if (z >= thresholds[middle]) {
+            low = middle + 1;
+          } else {
+            high = middle;
+          }
+        }
+        return low;
       }
       int digit = 0;
       for (float threshold : thresholds) {

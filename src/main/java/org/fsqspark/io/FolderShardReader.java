@@ -1,7 +1,6 @@
 package org.fsqspark.io;
 
 import java.io.IOException;
-import java.net.URI;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
@@ -17,7 +16,7 @@ final class FolderShardReader implements ShardReader {
 
   FolderShardReader(Shard shard, String root, Configuration conf, ReadOptions options) {
     this.files = shard.files().iterator();
-    this.root = decoded(root.endsWith("/") ? root : root + "/");
+    this.root = root.endsWith("/") ? root : root + "/";
     this.conf = conf;
     this.options = options;
   }
@@ -41,12 +40,13 @@ final class FolderShardReader implements ShardReader {
       throw new InputRecord.UnreadableInputException("file of " + file.length() + " bytes is larger than the "
           + options.maxImageBytes() + " bytes an encoded image may have");
     }
-    Path path = new Path(file.path());
     try {
-      if ("file".equals(path.toUri().getScheme())) {
-        // Hadoop's checksummed local file system costs ten times more per small file than plain java.nio.
-        return java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(path.toUri()));
+      if (FileNames.isLocal(file.path())) {
+        // Hadoop's checksummed local file system costs ten times more per small file than plain java.nio,
+        // and cannot open a name that is not UTF-8.
+        return java.nio.file.Files.readAllBytes(FileNames.localPath(file.path()));
       }
+      Path path = FileNames.hadoopPath(file.path());
       try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
         byte[] bytes = new byte[(int) file.length()];
         in.readFully(0, bytes);
@@ -61,21 +61,14 @@ final class FolderShardReader implements ShardReader {
     }
   }
 
-  /** The path relative to the input root: stable when the same data is read from another mount or bucket. */
+  /**
+   * The path relative to the input root, literally as listed (never parsed as a URI, where '#', '?' and '%'
+   * mean something): stable when the same data is read from another mount or bucket.
+   */
   private String idOf(String path) {
-    String decodedPath = decoded(path);
-    if (decodedPath.startsWith(root)) {
-      return decodedPath.substring(root.length());
+    if (path.startsWith(root)) {
+      return path.substring(root.length());
     }
-    return new Path(path).getName();
-  }
-
-  private static String decoded(String uri) {
-    try {
-      URI parsed = new URI(uri);
-      return parsed.getScheme() == null ? uri : parsed.getScheme() + ":" + parsed.getPath();
-    } catch (Exception e) {
-      return uri;
-    }
+    return path.substring(path.lastIndexOf('/') + 1);
   }
 }

@@ -21,13 +21,14 @@ import org.apache.hadoop.fs.RemoteIterator;
  * Finds the input files under a folder, a file or a glob on any Hadoop file system (local, hdfs://, s3a://),
  * recursively and in a stable order, and tells which {@link InputFormat} they are. Zero-byte files are kept:
  * they are bad inputs to report, not to skip silently. Names starting with '.' or '_' are metadata by
- * Hadoop convention and are skipped.
+ * Hadoop convention and are skipped. Paths are location texts ({@link FileNames}): a local file's exact
+ * name bytes, never parsed as a URI, so {@code img#1.png} and a name that is not UTF-8 are listed as they are.
  */
 public final class InputListing {
   /** Extensions read as image files (case-insensitive). */
   public static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "bmp", "gif", "tif", "tiff");
 
-  /** One listed file. */
+  /** One listed file: its location text ({@link FileNames}; open it with {@link FileNames#hadoopPath}) and size. */
   public record Entry(String path, long length) implements Serializable {}
 
   /** The files of one input and the format they share; {@code root} is the folder ids are relative to. */
@@ -42,12 +43,18 @@ public final class InputListing {
       FileSystem fs = path.getFileSystem(conf);
       Map<InputFormat, List<Entry>> found = new EnumMap<>(InputFormat.class);
       String root;
-      if (isGlob(input)) {
+      if (isGlob(input) && "file".equals(fs.getScheme())) {
+        Path parent = fs.makeQualified(globParent(path));
+        root = FileNames.location(fs, parent);
+        if (!globLocal(java.nio.file.Paths.get(parent.toUri()), relativeGlob(path), found)) {
+          throw new IllegalArgumentException("Input " + input + " matches no files");
+        }
+      } else if (isGlob(input)) {
         FileStatus[] matches = fs.globStatus(path);
         if (matches == null || matches.length == 0) {
           throw new IllegalArgumentException("Input " + input + " matches no files");
         }
-        root = fs.makeQualified(globParent(path)).toString();
+        root = FileNames.location(fs, globParent(path));
         for (FileStatus match : matches) {
           collect(fs, match, found);
         }
@@ -57,7 +64,7 @@ public final class InputListing {
               + "files or WebDataset tars (local path, hdfs:// or s3a://)");
         }
         FileStatus status = fs.getFileStatus(path);
-        root = fs.makeQualified(status.isFile() ? path.getParent() : path).toString();
+        root = FileNames.location(fs, status.isFile() ? path.getParent() : path);
         collect(fs, status, found);
       }
       InputFormat format = chooseFormat(input, requested, found);
@@ -93,11 +100,11 @@ public final class InputListing {
   private static void collect(FileSystem fs, FileStatus start, Map<InputFormat, List<Entry>> found)
       throws IOException {
     if (start.isFile()) {
-      add(found, start.getPath(), start.getLen());
+      add(found, FileNames.location(fs, start.getPath()), start.getLen());
       return;
     }
     if ("file".equals(fs.getScheme())) {
-      collectLocal(fs.makeQualified(start.getPath()), found);
+      collectLocal(java.nio.file.Paths.get(fs.makeQualified(start.getPath()).toUri()), found);
       return;
     }
     String base = start.getPath().toUri().getPath();
@@ -107,7 +114,7 @@ public final class InputListing {
       String relative = file.getPath().toUri().getPath().substring(Math.min(base.length(),
           file.getPath().toUri().getPath().length()));
       if (file.isFile() && !isHidden(relative)) {
-        add(found, file.getPath(), file.getLen());
+        add(found, FileNames.escape(file.getPath().toString()), file.getLen());
       }
     }
   }
@@ -116,13 +123,12 @@ public final class InputListing {
    * Local folders are walked with java.nio: Hadoop's local file statuses look up permissions by forking a
    * process per file, which made listing 10,000 files take over a minute.
    */
-  private static void collectLocal(Path root, Map<InputFormat, List<Entry>> found) throws IOException {
-    java.nio.file.Path base = java.nio.file.Paths.get(root.toUri());
+  private static void collectLocal(java.nio.file.Path base, Map<InputFormat, List<Entry>> found) throws IOException {
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(base,
         java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
         if (java.nio.file.Files.isRegularFile(file) && !isHidden(base.relativize(file).toString())) {
-          add(found, new Path(file.toUri()), java.nio.file.Files.size(file));
+          add(found, FileNames.location(file), java.nio.file.Files.size(file));
         }
       }
     } catch (java.io.UncheckedIOException e) {
@@ -130,10 +136,51 @@ public final class InputListing {
     }
   }
 
-  private static void add(Map<InputFormat, List<Entry>> found, Path path, long length) {
-    InputFormat format = formatOf(path.getName());
+  /**
+   * A local glob, matched with java.nio: Hadoop's local file system lists names as Java strings, so it would
+   * silently drop a file whose name is not UTF-8. Returns whether anything matched.
+   */
+  private static boolean globLocal(java.nio.file.Path base, String glob, Map<InputFormat, List<Entry>> found)
+      throws IOException {
+    if (!java.nio.file.Files.isDirectory(base)) {
+      return false;
+    }
+    java.nio.file.PathMatcher matcher = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    int depth = glob.split("/").length;
+    List<java.nio.file.Path> matches = new ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(base, depth,
+        java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      paths.forEach(candidate -> {
+        java.nio.file.Path relative = base.relativize(candidate);
+        if (relative.getNameCount() == depth && !relative.toString().isEmpty() && matcher.matches(relative)) {
+          matches.add(candidate);
+        }
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
+    }
+    for (java.nio.file.Path match : matches) {
+      if (java.nio.file.Files.isDirectory(match)) {
+        collectLocal(match, found);
+      } else if (java.nio.file.Files.isRegularFile(match)) {
+        add(found, FileNames.location(match), java.nio.file.Files.size(match));
+      }
+    }
+    return !matches.isEmpty();
+  }
+
+  /** The part of a glob below its fixed folder: {@code *.png} of {@code /data/*.png}. */
+  private static String relativeGlob(Path glob) {
+    String full = glob.toUri().getPath();
+    String parent = globParent(glob).toUri().getPath();
+    String relative = full.length() > parent.length() ? full.substring(parent.length()) : full;
+    return relative.startsWith("/") ? relative.substring(1) : relative;
+  }
+
+  private static void add(Map<InputFormat, List<Entry>> found, String location, long length) {
+    InputFormat format = formatOf(location.substring(location.lastIndexOf('/') + 1));
     if (format != null) {
-      found.computeIfAbsent(format, f -> new ArrayList<>()).add(new Entry(path.toString(), length));
+      found.computeIfAbsent(format, f -> new ArrayList<>()).add(new Entry(location, length));
     }
   }
 

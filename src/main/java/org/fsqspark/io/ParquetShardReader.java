@@ -36,8 +36,8 @@ final class ParquetShardReader implements ShardReader {
   ParquetShardReader(Shard shard, Configuration conf, ReadOptions options) throws IOException {
     this.options = options;
     this.source = shard.files().get(0).path();
-    Path path = new Path(source);
-    this.fileName = path.getName();
+    Path path = FileNames.hadoopPath(source);
+    this.fileName = source.substring(source.lastIndexOf('/') + 1);
     MessageType fileSchema;
     try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {
       fileSchema = footer.getFooter().getFileMetaData().getSchema();
@@ -52,16 +52,24 @@ final class ParquetShardReader implements ShardReader {
       this.done = true;
       return;
     }
-    Type image = field(fileSchema, options.imageColumn(), "--image-column");
-    this.imageIsStruct = !image.isPrimitive();
-    if (imageIsStruct && !image.asGroupType().containsField("bytes")) {
-      throw new IOException("Image column '" + options.imageColumn() + "' of " + source + " is a struct without a "
-          + "'bytes' field; expected struct<bytes: binary, path: string> or binary");
+    String problem = ParquetInputSchema.imageColumnProblem(fileSchema, options.imageColumn());
+    if (problem == null && options.idColumn() != null) {
+      problem = ParquetInputSchema.idColumnProblem(fileSchema, options.idColumn());
     }
+    if (problem != null) {
+      // The driver checked the first readable file; this one differs, so it is one reject, not a task failure.
+      this.reader = null;
+      this.imageIsStruct = false;
+      this.brokenReason = "Parquet file " + source + " " + problem;
+      this.done = true;
+      return;
+    }
+    Type image = fileSchema.getType(options.imageColumn());
+    this.imageIsStruct = !image.isPrimitive();
     List<Type> projected = new ArrayList<>();
     projected.add(image);
     if (options.idColumn() != null) {
-      projected.add(field(fileSchema, options.idColumn(), "--id-column"));
+      projected.add(fileSchema.getType(options.idColumn()));
     }
     for (Column column : options.passthrough()) {
       Type type = field(fileSchema, column.name(), "--keep");

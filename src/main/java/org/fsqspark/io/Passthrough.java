@@ -64,7 +64,7 @@ public final class Passthrough {
     RuntimeException first = null;
     for (Shard shard : plan.shards()) {
       String file = shard.files().get(0).path();
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(FileNames.hadoopPath(file), conf))) {
         return new Schema(file, reader.getFooter().getFileMetaData().getSchema());
       } catch (IOException | RuntimeException e) {
         if (StorageFailures.isTransient(e)) {
@@ -84,12 +84,12 @@ public final class Passthrough {
     String file = found.file();
     MessageType schema = found.schema();
     List<String> names = schema.getFields().stream().map(Type::getName).toList();
-    if (!schema.containsField(imageColumn)) {
-      throw new IllegalArgumentException("Parquet input " + file + " has no image column '" + imageColumn
-          + "'; its columns are " + names + "; pass --image-column NAME");
+    String problem = ParquetInputSchema.imageColumnProblem(schema, imageColumn);
+    if (problem == null && idColumn != null) {
+      problem = ParquetInputSchema.idColumnProblem(schema, idColumn);
     }
-    if (idColumn != null && !schema.containsField(idColumn)) {
-      throw new IllegalArgumentException("--id-column " + idColumn + " is not a column of " + file + " " + names);
+    if (problem != null) {
+      throw new IllegalArgumentException("Parquet input " + file + " " + problem);
     }
     List<Column> columns = new ArrayList<>();
     for (String name : keep == null ? List.<String>of() : keep) {
@@ -148,7 +148,7 @@ public final class Passthrough {
       return columns;
     }
     Set<String> seen = new LinkedHashSet<>();
-    Path path = new Path(tarFile);
+    Path path = FileNames.hadoopPath(tarFile);
     try (TarArchiveInputStream tar = new TarArchiveInputStream(path.getFileSystem(conf).open(path))) {
       TarArchiveEntry entry;
       int read = 0;

@@ -7,6 +7,7 @@ import org.apache.hadoop.fs.Path;
 /**
  * File names made from data (image ids, tar keys) that can never leave their output folder: every path
  * component that could climb or jump ({@code ..}, {@code .}, empty, absolute, drive letters) is neutralised.
+ * Other characters are kept, so a PNG is named like its id ({@code img#1.png}, {@code a b.png}, {@code bad\xFF.png}).
  */
 public final class SafePaths {
   private SafePaths() {}
@@ -14,7 +15,9 @@ public final class SafePaths {
   /** {@code root/<id as relative path><suffix>}, guaranteed to be inside {@code root}. */
   public static Path under(Path root, String id, String suffix) {
     List<String> parts = new ArrayList<>();
-    for (String part : id.replace('\\', '/').split("/")) {
+    // A backslash is an ordinary character of a name on Linux, HDFS and S3, and ids use it for escapes
+    // (FileNames); the check at the end still stops any path that would resolve outside the root.
+    for (String part : id.split("/")) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }

@@ -21,6 +21,9 @@ public final class SampleImages {
 
   private static final String RESOURCE = "/org/fsqspark/samples/fashion-mnist-test-";
 
+  /** What {@code fsq samples} writes into its output: one folder per class of PNG files. */
+  public static final OutputKind OUTPUT = OutputKind.of("samples", "*/*.png");
+
   private SampleImages() {}
 
   /** The bundled images and labels. */

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 
 /**
  * Tells a bad input (a file that is gone, unreadable or shorter than listed: reject it) from a failing
@@ -17,11 +18,23 @@ public final class StorageFailures {
   public static boolean isAboutTheFile(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof FileNotFoundException || t instanceof AccessDeniedException || t instanceof EOFException
-          || t.getClass().getName().equals("org.apache.hadoop.security.AccessControlException")) {
+          || t.getClass().getName().equals("org.apache.hadoop.security.AccessControlException")
+          || (t instanceof FileSystemException local && !isLackOfResources(local))) {
         return !isTransient(failure);
       }
     }
     return false;
+  }
+
+  /**
+   * A local file-system failure that says nothing about the file: the process or the disk ran short. java.nio
+   * reports everything else about one path (gone, a folder, a loop of links, a name too long) as a
+   * {@link FileSystemException} naming that path.
+   */
+  private static boolean isLackOfResources(FileSystemException failure) {
+    String reason = String.valueOf(failure.getReason());
+    return reason.contains("Too many open files") || reason.contains("No space left") || reason.contains("Cannot "
+        + "allocate memory") || reason.contains("Input/output error");
   }
 
   /** Whether the failure comes from the network or the storage service rather than from the data. */

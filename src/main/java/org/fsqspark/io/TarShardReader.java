@@ -32,12 +32,30 @@ final class TarShardReader implements ShardReader {
   TarShardReader(Shard shard, Configuration conf, ReadOptions options) throws IOException {
     this.options = options;
     this.source = shard.files().get(0).path();
-    Path path = new Path(source);
-    String name = path.getName();
+    String name = source.substring(source.lastIndexOf('/') + 1);
     this.shardName = name.endsWith(".tar") ? name.substring(0, name.length() - 4) : name;
-    InputStream raw = path.getFileSystem(conf).open(path);
+    InputStream raw;
+    try {
+      raw = open(source, conf);
+    } catch (IOException e) {
+      if (!StorageFailures.isAboutTheFile(e)) {
+        throw e;
+      }
+      // A tar that is gone or cannot be opened is one reject, like a tar that breaks off; the job goes on.
+      raw = InputStream.nullInputStream();
+      exhausted = true;
+      brokenReason = "tar " + source + " cannot be opened: " + e.getMessage();
+    }
     this.tar = new TarArchiveInputStream(new BufferedInputStream(raw, 1 << 20));
     advance();
+  }
+
+  private static InputStream open(String location, Configuration conf) throws IOException {
+    if (FileNames.isLocal(location)) {
+      return java.nio.file.Files.newInputStream(FileNames.localPath(location));
+    }
+    Path path = FileNames.hadoopPath(location);
+    return path.getFileSystem(conf).open(path);
   }
 
   @Override

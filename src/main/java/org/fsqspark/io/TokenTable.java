@@ -8,12 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -24,7 +20,8 @@ import org.fsqspark.model.TokenizerManifest;
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face
  * datasets without this project. The manifest travels in every Parquet footer (key {@code fsq.tokenizer},
- * and as Spark field metadata of {@code tokens}) and in {@code _tokenizer.json} beside the part files.
+ * and as Spark field metadata of {@code tokens}) and in {@code _tokenizer.json} beside the part files;
+ * {@link TableManifest} reads it back and checks that they agree.
  * Rejected inputs live in {@code _rejects/}, which Spark, pyarrow and DuckDB globs of {@code *.parquet} skip.
  */
 public final class TokenTable {
@@ -93,22 +90,33 @@ public final class TokenTable {
     return footer;
   }
 
-  /** Reads the manifest of a token table: {@code _tokenizer.json} if present, else the field metadata. */
-  public static TokenizerManifest readManifest(SparkSession spark, String table, Dataset<Row> rows) {
-    Path file = new Path(table, MANIFEST_FILE);
-    try {
-      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(file)) {
-        try (FSDataInputStream in = fs.open(file)) {
-          return TokenizerManifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), file.toString());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file, e);
+  /**
+   * What is wrong with one row's tokens for a model with a {@code gridHeight x gridWidth} grid and
+   * {@code codebookSize} codes, or null when nothing is: null values, a token count that disagrees with the
+   * row's grid, a grid other than the model's, or a token outside {@code [0, codebookSize)}.
+   */
+  public static String tokenProblem(List<Integer> tokens, Integer rowHeight, Integer rowWidth, int gridHeight,
+      int gridWidth, int codebookSize) {
+    if (tokens == null) {
+      return "tokens are null";
     }
-    StructField tokens = rows.schema().apply(TOKENS);
-    if (tokens.metadata().contains(MANIFEST_KEY)) {
-      return TokenizerManifest.fromJson(tokens.metadata().getString(MANIFEST_KEY), table + " (Parquet footer)");
+    if (rowHeight == null || rowWidth == null) {
+      return "grid_h or grid_w is null";
+    }
+    if ((long) rowHeight * rowWidth != tokens.size()) {
+      return tokens.size() + " tokens for a " + rowHeight + "x" + rowWidth + " grid";
+    }
+    if (rowHeight != gridHeight || rowWidth != gridWidth) {
+      return "a " + rowHeight + "x" + rowWidth + " token grid, but the model decodes " + gridHeight + "x" + gridWidth;
+    }
+    for (int i = 0; i < tokens.size(); i++) {
+      Integer token = tokens.get(i);
+      if (token == null) {
+        return "token " + i + " is null";
+      }
+      if (token < 0 || token >= codebookSize) {
+        return "token " + i + " is " + token + ", outside the codebook 0.." + (codebookSize - 1);
+      }
     }
     return null;
   }

@@ -1,5 +1,8 @@
 /**
- * Inputs and outputs: listing image sources, the token and rejects table schemas (defined once here),
- * writing and reading token tables with their manifest, and small dataset readers such as Fashion-MNIST.
+ * Inputs and outputs: listing image sources (by their literal file names, {@link org.fsqspark.io.FileNames}),
+ * the token and rejects table schemas (defined once here), writing and reading token tables with their
+ * manifest (checked against every part file's footer), the output folders every job writes into
+ * ({@link org.fsqspark.io.OutputFolder}: never an input, never a user's files), and small dataset readers such
+ * as Fashion-MNIST.
  */
 package org.fsqspark.io;

@@ -1,5 +1,6 @@
 package org.fsqspark.jobs;
 
+import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.awt.image.BufferedImage;
@@ -12,18 +13,24 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.fsqspark.image.ImageEncoder;
+import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.SharedModelFolder;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelCheck;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.ModelSource;
@@ -47,20 +54,32 @@ public final class DecodeJob {
     this.console = console;
   }
 
+  /** What decode writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("decode", "images/**.png", "images/part-*.parquet",
+      "psnr/part-*.parquet", TokenTable.TEMPORARY_DIR + "/**", "decode.json", "grid.png");
+
   public DecodeResult run() {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
+        config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", config.input()), new OutputFolder.Input("--originals", config.originals()),
+        new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
     ModelSource source = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
+    TokenizerManifest tokenizer = TableManifest.read(hadoop, config.input()).manifest().orElse(null);
     Dataset<Row> table = spark.read().parquet(config.input());
     TokenTable.checkSchema(table.schema(), config.input());
-    TokenizerManifest tokenizer = TokenTable.readManifest(spark, config.input(), table);
     if (tokenizer != null && !sameModel(tokenizer, manifest)) {
       throw new IllegalArgumentException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
           + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + manifest.name() + " "
           + manifest.version() + " (weights " + manifest.sha256() + "); decode with the model that made the tokens");
     }
-    Path output = prepareOutput(hadoop);
-    String originals = config.originals() == null ? null : qualified(hadoop, config.originals());
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), batch -> 2L * batch,
+        "the decoder's output batch and its copy");
+    checkDecoder(source);
+    folder.prepare();
+    Path output = folder.path();
+    String originals = config.originals() == null ? null : FileNames.location(hadoop, config.originals());
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<ModelSource> shipped = jsc.broadcast(source);
@@ -72,13 +91,16 @@ public final class DecodeJob {
     spark.sparkContext().setJobDescription("fsq decode: " + config.input());
     List<DecodeShards.Partial> partials;
     try {
-      partials = table.select(TokenTable.ID, TokenTable.TOKENS).javaRDD().mapPartitions(function).collect();
+      partials = table.select(functions.col(TokenTable.ID), functions.col(TokenTable.TOKENS),
+              functions.col(TokenTable.GRID_H), functions.col(TokenTable.GRID_W), functions.input_file_name())
+          .javaRDD().mapPartitions(function).collect();
     } finally {
       shipped.destroy();
       hadoopConf.destroy();
     }
     deleteQuietly(hadoop, new Path(output, TokenTable.TEMPORARY_DIR));
     long images = partials.stream().mapToLong(p -> p.images).sum();
+    long rejected = partials.stream().mapToLong(p -> p.rejected).sum();
     long compared = partials.stream().mapToLong(p -> p.compared).sum();
     long missing = partials.stream().mapToLong(p -> p.missingOriginals).sum();
     double meanPsnr = compared == 0 ? Double.NaN : partials.stream().mapToDouble(p -> p.psnrSum).sum() / compared;
@@ -86,9 +108,20 @@ public final class DecodeJob {
     if (compared > 0) {
       grid = writeGrid(hadoop, output, partials, manifest).toString();
     }
-    DecodeResult result = new DecodeResult(output.toString(), images, compared, meanPsnr, missing, grid);
+    DecodeResult result = new DecodeResult(output.toString(), images, rejected, compared, meanPsnr, missing, grid);
     TokenTable.writeText(hadoop, new Path(output, "decode.json"), summary(result, manifest));
     return result;
+  }
+
+  /**
+   * Decodes a synthetic token grid on the driver, so a broken decoder fails now with one line naming the
+   * model; in local mode the executors are this JVM and reuse the decoder loaded here.
+   */
+  private void checkDecoder(ModelSource source) {
+    JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+    boolean local = spark.sparkContext().isLocal();
+    Device device = local ? DeviceRequest.parse("auto", true).resolve(null) : Device.cpu();
+    ModelCheck.decoder(source, device, TokenizeJob.modelLocation(config.model()), local);
   }
 
   private static boolean sameModel(TokenizerManifest a, TokenizerManifest b) {
@@ -137,6 +170,7 @@ public final class DecodeJob {
     root.addProperty("model", manifest.name() + " " + manifest.version());
     root.addProperty("format", config.format());
     root.addProperty("images", result.images());
+    root.addProperty("rejected", result.rejected());
     root.addProperty("compared_with_originals", result.compared());
     if (result.compared() > 0) {
       root.addProperty("mean_psnr_db", result.meanPsnr());
@@ -153,33 +187,6 @@ public final class DecodeJob {
       return SharedModelFolder.open(hadoop, config.model());
     }
     return ModelPackage.of(ModelFolder.open(java.nio.file.Path.of(config.model())));
-  }
-
-  private Path prepareOutput(Configuration hadoop) {
-    Path output = new Path(qualified(hadoop, config.output()));
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      if (fs.exists(output)) {
-        if (!config.overwrite()) {
-          throw new IllegalArgumentException("Output " + output + " already exists; choose a new --output or pass"
-              + " --overwrite to replace it");
-        }
-        fs.delete(output, true);
-      }
-      fs.mkdirs(output);
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare " + output, e);
-    }
-  }
-
-  private static String qualified(Configuration hadoop, String location) {
-    Path path = new Path(location);
-    try {
-      return path.getFileSystem(hadoop).makeQualified(path).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve " + location, e);
-    }
   }
 
   private static void deleteQuietly(Configuration hadoop, Path path) {

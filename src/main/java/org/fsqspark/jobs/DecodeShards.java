@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -24,9 +23,11 @@ import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
+import org.fsqspark.io.FileNames;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.ParquetRowWriter;
 import org.fsqspark.io.SafePaths;
+import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DecoderModel;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
@@ -38,7 +39,8 @@ import org.fsqspark.model.TokenizerManifest;
 /**
  * Executor side of decode: token rows of a partition, batched through the JVM's shared decoder, written as
  * PNG files or as one Parquet image file per partition; with originals, each image's PSNR against its source
- * (preprocessed exactly as tokenize did) goes to a per-partition Parquet file.
+ * (preprocessed exactly as tokenize did) goes to a per-partition Parquet file. Rows whose tokens the model
+ * cannot decode (out of range, null, not its grid) go to a per-partition rejects file.
  */
 final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.Partial> {
   private static final long serialVersionUID = 1L;
@@ -48,6 +50,7 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
   static final class Partial implements Serializable {
     private static final long serialVersionUID = 1L;
     long images;
+    long rejected;
     long compared;
     double psnrSum;
     long missingOriginals;
@@ -96,46 +99,69 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
       psnr = new ParquetRowWriter(conf, psnrTemporary, List.of(Column.required("id", ColumnType.STRING),
           Column.required("psnr", ColumnType.DOUBLE)), Map.of());
     }
+    Path rejectsTemporary = new Path(output, "_temporary/rejects-" + partition + "-" + attempt + ".parquet");
+    ParquetRowWriter rejects = null;
     try (Predictor<TokenBatch, PixelBatch> predictor = decoder.newPredictor()) {
       List<String> ids = new ArrayList<>();
       int tokensPerImage = manifest.tokensPerImage();
+      int codebookSize = manifest.levels().codebookSize();
       int[] tokens = new int[config.batchSize() * tokensPerImage];
       while (rows.hasNext()) {
         Row row = rows.next();
-        List<Integer> list = row.getList(1);
-        if (list.size() != tokensPerImage) {
-          throw new IllegalArgumentException("Image " + row.getString(0) + " has " + list.size() + " tokens but model "
-              + manifest.name() + " decodes " + manifest.gridHeight() + "x" + manifest.gridWidth() + " grids");
+        String problem = row.isNullAt(0) ? "id is null" : TokenTable.tokenProblem(row.isNullAt(1) ? null
+                : row.getList(1), row.isNullAt(2) ? null : row.getInt(2), row.isNullAt(3) ? null : row.getInt(3),
+            manifest.gridHeight(), manifest.gridWidth(), codebookSize);
+        if (problem != null) {
+          // A damaged row is the data's fault: it is set aside with the reason, the other rows decode.
+          if (rejects == null) {
+            rejects = new ParquetRowWriter(conf, rejectsTemporary, TokenTable.REJECT_COLUMNS, Map.of());
+          }
+          rejects.write(new Object[] {row.isNullAt(0) ? "" : row.getString(0), row.getString(4), "tokens", problem});
+          partial.rejected++;
+          continue;
         }
+        List<Integer> list = row.getList(1);
         for (int i = 0; i < tokensPerImage; i++) {
           tokens[ids.size() * tokensPerImage + i] = list.get(i);
         }
         ids.add(row.getString(0));
-        if (ids.size() == config.batchSize() || !rows.hasNext()) {
-          PixelBatch pixels = predictor.predict(new TokenBatch(tokens, ids.size(), manifest.gridHeight(),
-              manifest.gridWidth()));
-          write(conf, output, ids, pixels, images, psnr, partial);
-          ids.clear();
+        if (ids.size() == config.batchSize()) {
+          decode(predictor, tokens, ids, conf, output, images, psnr, partial);
         }
+      }
+      if (!ids.isEmpty()) {
+        decode(predictor, tokens, ids, conf, output, images, psnr, partial);
       }
     } catch (TranslateException e) {
       throw new IllegalStateException("The decoder failed: " + e.getMessage(), e);
     } finally {
-      if (images != null) {
-        images.close();
-      }
-      if (psnr != null) {
-        psnr.close();
+      for (ParquetRowWriter writer : new ParquetRowWriter[] {images, psnr, rejects}) {
+        if (writer != null) {
+          writer.close();
+        }
       }
     }
     FileSystem fs = output.getFileSystem(conf);
+    String part = "part-" + String.format("%05d", partition) + ".parquet";
     if (images != null) {
-      commit(fs, imagesTemporary, new Path(output, "images/part-" + String.format("%05d", partition) + ".parquet"));
+      commit(fs, imagesTemporary, new Path(output, "images/" + part));
     }
     if (psnr != null) {
-      commit(fs, psnrTemporary, new Path(output, "psnr/part-" + String.format("%05d", partition) + ".parquet"));
+      commit(fs, psnrTemporary, new Path(output, "psnr/" + part));
+    }
+    if (rejects != null) {
+      commit(fs, rejectsTemporary, new Path(output, TokenTable.REJECTS_DIR + "/" + part));
     }
     return List.of(partial).iterator();
+  }
+
+  private void decode(Predictor<TokenBatch, PixelBatch> predictor, int[] tokens, List<String> ids, Configuration conf,
+      Path output, ParquetRowWriter images, ParquetRowWriter psnr, Partial partial)
+      throws TranslateException, IOException {
+    PixelBatch pixels = predictor.predict(new TokenBatch(tokens, ids.size(), manifest.gridHeight(),
+        manifest.gridWidth()));
+    write(conf, output, ids, pixels, images, psnr, partial);
+    ids.clear();
   }
 
   private void write(Configuration conf, Path output, List<String> ids, PixelBatch pixels, ParquetRowWriter images,
@@ -165,16 +191,18 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
       ParquetRowWriter psnr, Partial partial) throws IOException {
     float[] original;
     try {
-      Path source = SafePaths.under(new Path(originalsRoot), id, "");
-      byte[] bytes;
-      try (FSDataInputStream in = source.getFileSystem(conf).open(source)) {
-        bytes = in.readAllBytes();
+      // Ids are the literal relative paths tokenize listed (FileNames), so the source is found byte for byte.
+      String source = FileNames.child(originalsRoot, id);
+      if (source == null) {
+        partial.missingOriginals++;
+        return;
       }
+      byte[] bytes = FileNames.readAll(conf, source);
       Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
           manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
       original = new float[preprocessor.valuesPerImage()];
       // Decoded and preprocessed as tokenize does (DCT-scaled where it is), so the PSNR compares like with like.
-      try (PendingImage image = new ImageDecoder().open(bytes, source.toString())) {
+      try (PendingImage image = new ImageDecoder().open(bytes, source)) {
         preprocessor.write(image, original, 0);
       }
     } catch (IOException | ImageRejectedException | RuntimeException e) {

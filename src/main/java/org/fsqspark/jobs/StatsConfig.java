@@ -9,9 +9,10 @@ package org.fsqspark.jobs;
  * @param levels levels to use when a table carries no manifest; null to require one
  * @param compression whether to measure the compression cost with the entropy coders
  * @param verifyFraction share of partitions whose coded streams are decoded and compared (1 = all)
+ * @param overwrite replace an earlier stats output in {@code output} (only the files stats writes)
  */
 public record StatsConfig(String input, String compare, String output, String levels, boolean compression,
-    double verifyFraction) {
+    double verifyFraction, boolean overwrite) {
   public StatsConfig {
     if (input == null || input.isBlank()) {
       throw new IllegalArgumentException("--input is required: a token table written by fsq tokenize");
@@ -22,6 +23,12 @@ public record StatsConfig(String input, String compare, String output, String le
     if (!(verifyFraction >= 0 && verifyFraction <= 1)) {
       throw new IllegalArgumentException("--verify must be between 0 and 1, got " + verifyFraction);
     }
+  }
+
+  /** A run that refuses an output folder holding an earlier stats run. */
+  public StatsConfig(String input, String compare, String output, String levels, boolean compression,
+      double verifyFraction) {
+    this(input, compare, output, levels, compression, verifyFraction, false);
   }
 
   /** Statistics of one table with compression cost, every stream verified. */

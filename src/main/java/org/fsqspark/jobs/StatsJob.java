@@ -20,7 +20,10 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.ParquetRowWriter;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.TokenizerManifest;
 import org.fsqspark.report.HtmlReport;
@@ -51,13 +54,21 @@ public final class StatsJob {
   /** Result of a stats run: the first table's report (and the second's when comparing) and the files written. */
   public record Result(StatsReport report, StatsReport compared, String statsFile, String reportFile) {}
 
+  /** What stats writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("stats", "stats.json", "histogram.parquet",
+      "histogram-a.parquet", "histogram-b.parquet", "report.html");
+
   public Result run() {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
+        config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", config.input()), new OutputFolder.Input("--compare", config.compare()));
     List<HtmlReport.Table> tables = new ArrayList<>();
     tables.add(measure(config.input(), config.compare() == null ? "tokens" : "A", hadoop));
     if (config.compare() != null) {
       tables.add(measure(config.compare(), "B", hadoop));
     }
+    folder.prepare();
     Path output = new Path(config.output());
     Path statsFile = new Path(output, "stats.json");
     if (tables.size() == 1) {
@@ -86,10 +97,10 @@ public final class StatsJob {
 
   private HtmlReport.Table measure(String input, String name, Configuration hadoop) {
     checkInputExists(hadoop, input);
+    TokenizerManifest manifest = TableManifest.read(hadoop, input).manifest().orElse(null);
     spark.sparkContext().setJobDescription("fsq stats: read " + input);
     Dataset<Row> table = spark.read().parquet(input);
     TokenTable.checkSchema(table.schema(), input);
-    TokenizerManifest manifest = TokenTable.readManifest(spark, input, table);
     Levels levels = levelsOf(manifest, input);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);

@@ -1,5 +1,6 @@
 package org.fsqspark.jobs;
 
+import ai.djl.Device;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -22,6 +23,8 @@ import org.fsqspark.io.Column;
 import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.io.InputListing;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.Passthrough;
 import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
@@ -29,6 +32,9 @@ import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardPlan;
 import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TokenTable;
+import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.model.ModelCheck;
 import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.ModelSource;
@@ -62,15 +68,24 @@ public final class TokenizeJob {
     this.prelude = prelude;
   }
 
+  /** What tokenize writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("tokenize", "part-*.parquet",
+      TokenTable.REJECTS_DIR + "/part-*.parquet", TokenTable.TEMPORARY_DIR + "/**", TokenTable.MANIFEST_FILE,
+      TokenTable.RUN_FILE, TokenTable.JOB_FILE);
+
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
+        config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
+        new OutputFolder.Input("--input", config.input()),
+        new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
     ModelSource modelPackage = loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
-    if (spark.sparkContext().isLocal()) {
-      // Executors are this JVM: a GPU that cannot be used is known now, before any work starts.
-      config.device().resolve(null);
-    }
+    // Before anything starts the engine here: in local mode this JVM's engine is the executors' one.
+    JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+    checkBatchMemory(manifest);
+    boolean loadedHere = checkModel(modelPackage);
     spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
     long listing = System.nanoTime();
     InputListing.Result listed = prelude != null && prelude.listing().isPresent() ? prelude.listing().get()
@@ -81,8 +96,8 @@ public final class TokenizeJob {
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
         plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
         passthrough.stream().map(Column::name).toList());
-    org.apache.hadoop.fs.Path output = qualified(hadoop, config.output());
-    prepareOutput(hadoop, output, run);
+    org.apache.hadoop.fs.Path output = folder.path();
+    prepareOutput(hadoop, folder, run);
 
     Set<String> committed = committedShards(hadoop, output);
     List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
@@ -99,6 +114,7 @@ public final class TokenizeJob {
     long tokenizing = System.nanoTime();
     RunTotals work = todo.isEmpty() ? RunTotals.NONE : tokenize(hadoop, output, plan, todo, manifest,
         modelPackage, passthrough);
+    long modelLoads = work.modelLoads() + (loadedHere ? 1 : 0);
     LOG.info("Tokenized {} shards in {} ms", todo.size(), (System.nanoTime() - tokenizing) / 1_000_000);
     long counting = System.nanoTime();
     deleteQuietly(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.TEMPORARY_DIR));
@@ -106,11 +122,49 @@ public final class TokenizeJob {
     LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
         counts[0] * manifest.tokensPerImage(), work.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
-        plan.shards().size(),
-        plan.shards().size() - todo.size(), work.modelLoads(), work.executorJvms(), work.tasks(), work.gpus());
+        plan.shards().size(), plan.shards().size() - todo.size(), modelLoads, work.executorJvms(), work.tasks(),
+        work.gpus());
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     return result;
+  }
+
+  /**
+   * A task holds the batch and its NCHW copy for the encoder, and with decode threads the window they fill
+   * ahead of it (2 batches, at least 8 images).
+   */
+  private void checkBatchMemory(TokenizerManifest manifest) {
+    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    DeviceRequest device = config.device();
+    boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
+        || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
+    int decodeThreads = TokenizeShards.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1),
+        gpuTasks);
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
+        batch -> (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * batch, decodeThreads > 0
+            ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
+  }
+
+  /**
+   * Encodes a synthetic batch with the model on the driver, so a broken model fails now with one line naming
+   * it. In local mode the executors are this JVM and reuse the model loaded here; true if it was loaded now.
+   */
+  private boolean checkModel(ModelSource modelPackage) {
+    boolean local = spark.sparkContext().isLocal();
+    // In local mode a GPU that cannot be used is known here, before any work starts.
+    Device device = local ? config.device().resolve(null) : Device.cpu();
+    boolean[] loaded = {false};
+    long start = System.nanoTime();
+    ModelCheck.encoder(modelPackage, device, modelLocation(config.model()), local, () -> loaded[0] = true);
+    LOG.info("Checked model {} on the driver in {} ms ({})", modelPackage.key(),
+        (System.nanoTime() - start) / 1_000_000,
+        loaded[0] ? "loaded for the executors of this JVM" : local ? "already loaded" : "loaded and closed");
+    return loaded[0];
+  }
+
+  /** How a user named the model, for messages. */
+  static String modelLocation(String model) {
+    return "default".equals(model) ? "default (bundled)" : model;
   }
 
   /** What the Spark part of a run reports. */
@@ -159,33 +213,26 @@ public final class TokenizeJob {
     }
   }
 
-  /** Creates the output, or checks that an existing one was started by this same command. */
-  private void prepareOutput(Configuration hadoop, org.apache.hadoop.fs.Path output, RunSpec run) {
+  /**
+   * Creates the output (or, with --overwrite, empties it of an earlier tokenize run's files), or checks that
+   * the run it holds was started by this same command, which then resumes it.
+   */
+  private void prepareOutput(Configuration hadoop, OutputFolder folder, RunSpec run) {
+    org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(folder.path(), TokenTable.RUN_FILE);
     try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(output, TokenTable.RUN_FILE);
-      if (fs.exists(output) && config.overwrite()) {
-        fs.delete(output, true);
-      }
-      if (fs.exists(output)) {
-        if (fs.exists(runFile)) {
-          List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
-          if (!differences.isEmpty()) {
-            throw new IllegalArgumentException("Output " + output + " holds a tokenize run of other inputs or "
-                + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
-          }
-          return;
+      FileSystem fs = runFile.getFileSystem(hadoop);
+      if (folder.holdsEarlierRun() && fs.exists(runFile)) {
+        List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
+        if (!differences.isEmpty()) {
+          throw new IllegalArgumentException("Output " + config.output() + " holds a tokenize run of other inputs or "
+              + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
         }
-        FileStatus[] children = fs.listStatus(output);
-        if (children.length > 0) {
-          throw new IllegalArgumentException("Output " + output + " already exists and is not a tokenize output; "
-              + "choose a new --output or pass --overwrite to replace it");
-        }
+        return;
       }
-      fs.mkdirs(output);
+      folder.prepare();
       TokenTable.writeText(hadoop, runFile, run.toJson());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare output " + output, e);
+      throw new UncheckedIOException("Cannot prepare output " + folder.path(), e);
     }
   }
 
@@ -256,15 +303,6 @@ public final class TokenizeJob {
       case PARQUET -> "Parquet files";
       case WDS -> "WebDataset tars";
     };
-  }
-
-  private static org.apache.hadoop.fs.Path qualified(Configuration hadoop, String location) {
-    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
-    try {
-      return path.getFileSystem(hadoop).makeQualified(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot resolve " + location, e);
-    }
   }
 
   private static String readText(FileSystem fs, org.apache.hadoop.fs.Path file) throws IOException {

@@ -40,7 +40,8 @@ public final class DecoderModel implements AutoCloseable {
     try {
       return new DecoderModel(manifest, criteria.loadModel());
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-      throw new IllegalStateException("Cannot load the decoder of " + folder + ": " + e.getMessage(), e);
+      throw new IllegalStateException("Cannot load the decoder of " + folder + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
   }
 

@@ -33,7 +33,7 @@ public final class JvmModelCache {
 
   /** As {@link #obtain(ModelSource, Device)}; {@code onLoad} runs only in the call that actually loads. */
   public static TokenizerModel obtain(ModelSource modelPackage, Device device, Runnable onLoad) {
-    String key = modelPackage.key() + "@" + device;
+    String key = cacheKey(modelPackage, device);
     TokenizerModel model = MODELS.get(key);
     if (model != null) {
       return model;
@@ -55,7 +55,7 @@ public final class JvmModelCache {
 
   /** The decoder of this model on this device, loaded once per JVM like the encoders. */
   public static DecoderModel obtainDecoder(ModelSource source, Device device) {
-    String key = source.key() + "@" + device;
+    String key = cacheKey(source, device);
     DecoderModel decoder = DECODERS.get(key);
     if (decoder != null) {
       return decoder;
@@ -68,6 +68,20 @@ public final class JvmModelCache {
         LOG.info("Loaded decoder {} on {}", source.key(), device);
       }
       return decoder;
+    }
+  }
+
+  /**
+   * A model's key names its weights, not its manifest: the same weights under an edited manifest (another
+   * downsample, output or dtype) are another model, and must not get the one loaded under the old manifest.
+   */
+  private static String cacheKey(ModelSource source, Device device) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(source.manifestJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return source.key() + "@" + device + "#" + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 
@@ -90,6 +104,11 @@ public final class JvmModelCache {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
+  }
+
+  /** The folder this JVM copies models into, or null before the first copy; checks hide it from messages. */
+  static Path scratchIfCreated() {
+    return scratch;
   }
 
   private static Path scratchDirectory() {

@@ -60,7 +60,8 @@ public final class TokenizerModel implements AutoCloseable {
       }
       return new TokenizerModel(manifest, loaded, cast, device);
     } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-      throw new IllegalStateException("Cannot load model " + folder + ": " + e.getMessage(), e);
+      throw new IllegalStateException("Cannot load model " + folder + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
   }
 

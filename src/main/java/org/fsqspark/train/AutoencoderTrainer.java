@@ -33,6 +33,7 @@ import java.util.Random;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.image.ResizePolicy;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.model.ConvAutoencoder;
 import org.fsqspark.model.EncoderOutput;
 import org.fsqspark.model.ModelFolder;
@@ -48,6 +49,10 @@ import org.fsqspark.model.VqCodebook;
  */
 public final class AutoencoderTrainer {
   private static final String CHECKPOINT = "checkpoint";
+
+  /** What training writes into its model folder; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("train", TokenizerManifest.FILE_NAME, "encoder-*.params",
+      "decoder-*.params", "codebook.f32", CHECKPOINT + "/**");
 
   private final TrainConfig config;
   private final PrintWriter progress;

@@ -164,6 +164,36 @@ class FiniteScalarQuantizerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(value = Bound.class, names = {"ATANH", "PAPER", "SYMMETRIC"})
+  void largestAllowedLevelCountsReachEveryLevelAndTheFastPathAgrees(Bound bound) {
+    int l = bound == Bound.SYMMETRIC ? 5000 : Bound.MAX_TANH_LEVELS;
+    FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(Levels.of(l), bound);
+    assertThat(fsq.index(new float[] {-1e30f}, 0)).isZero();
+    assertThat(fsq.index(new float[] {1e30f}, 0)).isEqualTo(l - 1);
+    assertSweepReachesEveryLevel(fsq, -12, 12, 1e-5, true);
+    Random random = new Random(l);
+    for (int i = 0; i < 200_000; i++) {
+      float value = (float) (random.nextGaussian() * (i % 2 == 0 ? 1 : 6));
+      assertThat(fsq.index(new float[] {value}, 0)).isEqualTo(fsq.index(new double[] {value}, 0));
+    }
+  }
+
+  @Test
+  void levelCountsBeyondWhatABoundSeparatesAreRefusedWithTheLimit() {
+    for (Bound bound : List.of(Bound.ATANH, Bound.PAPER)) {
+      assertThatThrownBy(() -> new FiniteScalarQuantizer(Levels.of(8, Bound.MAX_TANH_LEVELS + 1), bound))
+          .hasMessageContaining("Channel 1 of levels 8,1001 has 1001 levels")
+          .hasMessageContaining("use at most 1000 levels per channel").hasMessageNotContaining("'none'");
+    }
+    for (Bound bound : Bound.values()) {
+      assertThatThrownBy(() -> new FiniteScalarQuantizer(Levels.of(Integer.MAX_VALUE), bound))
+          .hasMessageContaining("at most 65536 levels per channel");
+    }
+    assertThat(new FiniteScalarQuantizer(Levels.of(Bound.MAX_LEVELS_PER_CHANNEL), Bound.NONE).index(new float[] {0}, 0))
+        .isEqualTo(Bound.MAX_LEVELS_PER_CHANNEL / 2);
+  }
+
   @Test
   void channelFirstLayoutMatchesChannelLast() {
     Random random = new Random(3);

@@ -68,7 +68,8 @@ class DecodeJobTest {
         work.resolve("wrong-model").toString(), "png", null, 64, false), new PrintWriter(new StringWriter())).run())
         .hasMessageContaining("was tokenized by fsq-conv-ae");
     assertThatThrownBy(() -> new DecodeJob(spark, new DecodeConfig(tokens.toString(), "default", output.toString(),
-        "png", null, 64, false), new PrintWriter(new StringWriter())).run()).hasMessageContaining("already exists");
+        "png", null, 64, false), new PrintWriter(new StringWriter())).run())
+        .hasMessageContaining("already holds the output of an earlier fsq decode").hasMessageContaining("--overwrite");
   }
 
   @Test

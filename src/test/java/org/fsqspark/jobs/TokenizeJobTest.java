@@ -26,6 +26,8 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.ModelPackage;
@@ -104,7 +106,8 @@ class TokenizeJobTest {
       }
     }
     assertThat(Files.readString(output.resolve(TokenTable.MANIFEST_FILE))).isEqualTo(manifest.toJson() + "\n");
-    assertThat(TokenTable.readManifest(spark, output.toString(), tokens)).isEqualTo(manifest);
+    assertThat(TableManifest.read(spark.sparkContext().hadoopConfiguration(), output.toString()).manifest())
+        .contains(manifest);
     assertThat(tokens.schema().apply("tokens").metadata().getString(TokenTable.MANIFEST_KEY)).isEqualTo(manifest.toJson());
     assertThat(Files.readString(output.resolve(TokenTable.JOB_FILE))).contains("\"tokenized\": " + (SAMPLES + 1))
         .contains("\"complete\": true");
@@ -112,7 +115,7 @@ class TokenizeJobTest {
       assertThat(files.map(p -> p.getFileName().toString()).filter(name -> !name.startsWith(".")))
           .containsExactlyInAnyOrder("part-00000.parquet",
           "part-00001.parquet", "part-00002.parquet", "part-00003.parquet", "_rejects", "_tokenizer.json",
-          "_job.json", "_run.json");
+          "_job.json", "_run.json", OutputFolder.MARKER_FILE);
     }
   }
 
@@ -163,22 +166,25 @@ class TokenizeJobTest {
   }
 
   @Test
-  void anOutputOfSomethingElseIsRefusedUnlessOverwriting() throws Exception {
+  void anOutputOfSomethingElseIsRefusedEvenWhenOverwriting() throws Exception {
     Path other = Files.createDirectories(work.resolve("other"));
     Files.writeString(other.resolve("keep.txt"), "not ours");
-    assertThatThrownBy(() -> new TokenizeJob(spark, config(other, false), new PrintWriter(new StringWriter())).run())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("already exists and is not a tokenize output").hasMessageContaining("--overwrite");
+    for (boolean overwrite : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> new TokenizeJob(spark, config(other, overwrite), new PrintWriter(new StringWriter())).run())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("is not empty and was not made by fsq").hasMessageContaining("keep.txt");
+      assertThat(Files.readString(other.resolve("keep.txt"))).isEqualTo("not ours");
+    }
     assertThatThrownBy(() -> new TokenizeJob(spark, config(output, false).withBatchSize(16).withFilesPerShard(7),
         new PrintWriter(new StringWriter())).run())
         .hasMessageContaining("holds a tokenize run of other inputs or settings")
         .hasMessageContaining("files_per_shard was 40, now 7");
     Path copy = work.resolve("overwritten");
-    Files.createDirectories(copy);
-    Files.writeString(copy.resolve("stale.txt"), "old");
+    new TokenizeJob(spark, config(copy, false).withFilesPerShard(7), new PrintWriter(new StringWriter())).run();
+    assertThat(copy.resolve("part-00010.parquet")).exists();
     TokenizeResult again = new TokenizeJob(spark, config(copy, true), new PrintWriter(new StringWriter())).run();
     assertThat(again.tokenized()).isEqualTo(result.tokenized());
-    assertThat(copy.resolve("stale.txt")).doesNotExist();
+    assertThat(copy.resolve("part-00010.parquet")).as("a part of the earlier run, deleted by --overwrite").doesNotExist();
     assertThat(again.shardsSkipped()).isZero();
     assertThat(spark.read().parquet(copy.toString()).count()).isEqualTo(SAMPLES + 1);
   }
