@@ -7,14 +7,15 @@ import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * JPEG decoding through OpenCV's imgcodecs (libjpeg-turbo, from the {@code org.openpnp:opencv} jar), with
- * the DCT-domain reduction by 1/2, 1/4 or 1/8 that makes small model inputs cheap to decode. At full size it
- * gives the same samples as ImageIO's JPEG reader (both are libjpeg with its default IDCT and upsampling);
- * EXIF orientation is ignored, as ImageIO does.
+ * JPEG decoding through libjpeg-turbo, with the DCT-domain reduction by 1/2, 1/4 or 1/8 that makes small model
+ * inputs cheap to decode. At full size it gives the same samples as ImageIO's JPEG reader (both are libjpeg
+ * with its default IDCT and upsampling); EXIF orientation is ignored, as ImageIO does.
  *
- * <p>One library per JVM ({@link #shared}), loaded from the jar on first use; when it cannot be loaded (another
- * platform, a read-only or {@code noexec} temporary folder, {@code -Dfsq.image.nativeJpeg=false}) ImageIO
- * decodes everything and one warning line says why.
+ * <p>Two builds of the library, the first that loads: the machine's own {@code libturbojpeg.so.0} (package
+ * {@code libturbojpeg0}; SIMD, see {@link TurboJpegLibrary}), else the copy inside OpenCV's imgcodecs from the
+ * {@code org.openpnp:opencv} jar (no SIMD). One decoder per JVM ({@link #shared}), loaded on first use; when
+ * neither loads (another platform, a read-only or {@code noexec} temporary folder,
+ * {@code -Dfsq.image.nativeJpeg=false}) ImageIO decodes everything and one warning line says why.
  */
 public final class NativeJpeg {
   /** Set to {@code false} to decode every JPEG with ImageIO. */
@@ -25,7 +26,19 @@ public final class NativeJpeg {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeJpeg.class);
   private static final int MID_GREY = 128;
 
-  private NativeJpeg() {}
+  private static final java.util.List<String> TURBOJPEG_NAMES = java.util.List.of("turbojpeg", "libturbojpeg.so.0");
+
+  /** The system's TurboJPEG, or null for OpenCV's imgcodecs. */
+  private final TurboJpegLibrary turbo;
+
+  private NativeJpeg(TurboJpegLibrary turbo) {
+    this.turbo = turbo;
+  }
+
+  /** Which build decodes: the TurboJPEG library's name, or OpenCV. */
+  public String library() {
+    return turbo != null ? "libjpeg-turbo (" + turbo.name() + ")" : "libjpeg-turbo inside OpenCV " + LIBRARY;
+  }
 
   private static final class Shared {
     static final Optional<NativeJpeg> INSTANCE = loadShared();
@@ -48,7 +61,26 @@ public final class NativeJpeg {
       LOG.info("Native JPEG decoding is off (-D{}=false): ImageIO decodes every JPEG", ENABLED_PROPERTY);
       return Optional.empty();
     }
+    StringBuilder failures = new StringBuilder();
+    Optional<NativeJpeg> system = loadTurboJpeg(failures);
+    if (system.isPresent()) {
+      return system;
+    }
+    LOG.info("The system's libturbojpeg did not load ({}); JPEGs go through OpenCV's copy of libjpeg-turbo, which"
+        + " has no SIMD code: install libturbojpeg0 for about twice the decode speed", failures);
     return load(LIBRARY);
+  }
+
+  /** The machine's libturbojpeg ({@code -Dfsq.image.turbojpeg=PATH} names another, {@code =false} skips it). */
+  static Optional<NativeJpeg> loadTurboJpeg(StringBuilder failures) {
+    String setting = System.getProperty(TurboJpegLibrary.PROPERTY, "").trim();
+    if ("false".equalsIgnoreCase(setting)) {
+      failures.append("-D").append(TurboJpegLibrary.PROPERTY).append("=false");
+      return Optional.empty();
+    }
+    boolean defaults = setting.isEmpty() || "true".equalsIgnoreCase(setting);
+    return TurboJpegLibrary.load(defaults ? TURBOJPEG_NAMES : java.util.List.of(setting), failures)
+        .map(NativeJpeg::new);
   }
 
   /** Loads the library at the class-path resource {@code resource}, or logs one warning and returns empty. */
@@ -57,7 +89,7 @@ public final class NativeJpeg {
     try {
       NativeLibrary.load(resource);
       LOG.debug("Loaded {} in {} ms", resource, (System.nanoTime() - start) / 1_000_000);
-      return Optional.of(new NativeJpeg());
+      return Optional.of(new NativeJpeg(null));
     } catch (java.io.IOException | LinkageError | RuntimeException e) {
       LOG.warn("Native JPEG decoding is unavailable ({}): ImageIO decodes every JPEG, at full size and slower",
           ImageDecoder.message(e));
@@ -72,6 +104,12 @@ public final class NativeJpeg {
    */
   Optional<PixelRaster> decode(byte[] bytes, int reduction, boolean gray) {
     int flags = flags(reduction, gray) | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
+    if (turbo != null) {
+      return turbo.decode(bytes, reduction, gray)
+          .filter(image -> !endsInMidGrey(image.samples(), image.width() * (gray ? 1 : 3)))
+          .map(image -> gray ? PixelRaster.gray(image.width(), image.height(), image.samples())
+              : PixelRaster.rgb(image.width(), image.height(), image.samples()));
+    }
     MatOfByte encoded = new MatOfByte(bytes);
     Mat decoded = null;
     try {

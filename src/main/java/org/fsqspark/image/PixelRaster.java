@@ -56,6 +56,11 @@ public record PixelRaster(int width, int height, byte[] samples, int offset, int
     return new PixelRaster(width, height, samples, 0, width * 3, 3, new int[] {2, 1, 0}, -1, false);
   }
 
+  /** Tightly packed colour samples in red, green, blue order (what TurboJPEG decodes to). */
+  public static PixelRaster rgb(int width, int height, byte[] samples) {
+    return new PixelRaster(width, height, samples, 0, width * 3, 3, new int[] {0, 1, 2}, -1, false);
+  }
+
   /** Colour channels the image has: 1 or 3. */
   @Override
   public int channels() {
