@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -33,6 +34,7 @@ import org.fsqspark.pipeline.TokenizeWork;
 import org.fsqspark.shard.RunSpec;
 import org.fsqspark.shard.ShardedOutput;
 import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizePrelude;
 import org.fsqspark.pipeline.TokenizeResult;
 import org.fsqspark.pipeline.JobSummary;
 import org.fsqspark.pipeline.LaunchTime;
@@ -57,11 +59,18 @@ public final class TokenizeJob {
   private final SparkSession spark;
   private final TokenizeConfig config;
   private final PrintWriter console;
+  private final TokenizePrelude prelude;
 
   public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console) {
+    this(spark, config, console, null);
+  }
+
+  /** A job whose input may have been listed, and model checked, before Spark started ({@link TokenizePrelude}). */
+  public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console, TokenizePrelude prelude) {
     this.spark = spark;
     this.config = config;
     this.console = console;
+    this.prelude = prelude;
   }
 
   public TokenizeResult run() {
@@ -71,16 +80,15 @@ public final class TokenizeJob {
         config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
         new OutputFolder.Input("--input", config.input()),
         new OutputFolder.Input("--model", ModelSources.folder(config.model())));
-    ModelSource source = ModelSources.open(hadoop, config.model());
+    Optional<TokenizePrelude.CheckedModel> checked = prelude == null ? Optional.empty() : prelude.checkedModel();
+    ModelSource source = checked.isPresent() ? checked.get().source() : ModelSources.open(hadoop, config.model());
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
     // Before anything starts the engine here: in local mode this JVM's engine is the executors' one.
     JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     checkBatchMemory(manifest);
-    boolean loadedHere = checkModel(source);
-    spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
-    long listing = System.nanoTime();
-    ShardPlan plan = ShardPlan.of(InputListing.list(hadoop, config.input(), config.format()), config.filesPerShard());
-    LOG.info("Listed {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
+    boolean loadedHere = checked.isPresent() && checked.get().checked() ? checked.get().loadedHere()
+        : checkModel(source);
+    ShardPlan plan = plan(hadoop);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
     ShardedOutput output = ShardedOutput.prepare(hadoop, folder, runSpec(plan, source, passthrough), "tokenize");
     Set<String> committed = output.committed("", ".parquet");
@@ -98,6 +106,17 @@ public final class TokenizeJob {
     output.writeText(TokenTable.MANIFEST_FILE, manifest.toJson() + "\n");
     output.writeText(TokenTable.JOB_FILE, JobSummary.toJson(config, result));
     return result;
+  }
+
+  /** The shards, from the listing made before Spark started where there is one. */
+  private ShardPlan plan(Configuration hadoop) {
+    spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
+    long listing = System.nanoTime();
+    InputListing.Result listed = prelude != null && prelude.listing().isPresent() ? prelude.listing().get()
+        : InputListing.list(hadoop, config.input(), config.format());
+    ShardPlan plan = ShardPlan.of(listed, config.filesPerShard());
+    LOG.info("Listed and planned {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
+    return plan;
   }
 
   /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */

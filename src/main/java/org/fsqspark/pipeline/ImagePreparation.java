@@ -6,7 +6,6 @@ import org.fsqspark.contract.RejectStage;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodeBudget;
 import org.fsqspark.image.DecodeMemoryException;
-import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.PendingImage;
@@ -21,7 +20,7 @@ import org.fsqspark.io.InputRecord;
  */
 final class ImagePreparation {
   /** Runs on every decoded image before preprocessing; tests put a fault here to prove bugs fail the job. */
-  static volatile Consumer<DecodedImage> beforePreprocessing = image -> { };
+  static volatile Consumer<PendingImage> beforePreprocessing = image -> { };
 
   private final TokenizerManifest manifest;
   private final long maxPixels;
@@ -47,17 +46,17 @@ final class ImagePreparation {
       try (PendingImage pending = decoder.open(bytes, record.source());
           DecodeBudget.Permit permit = DecodeBudget.shared().admit(pending.estimate().bytes()
               + preprocessor.workingBytes(pending.width(), pending.height(), pending.estimate().planes()))) {
-        DecodedImage image = pending.decode();
-        beforePreprocessing.accept(image);
+        beforePreprocessing.accept(pending);
         float[] pixels = new float[preprocessor.valuesPerImage()];
         try {
-          preprocessor.write(image, pixels, 0);
+          preprocessor.write(pending, pixels, 0);
         } catch (OutOfMemoryError e) {
           throw new DecodeMemoryException("ran out of heap preprocessing " + record.source() + " ("
-              + image.width() + "x" + image.height() + " pixels): give the executors more memory, or lower"
+              + pending.width() + "x" + pending.height() + " pixels): give the executors more memory, or lower"
               + " --max-pixels to reject such images");
         }
-        return new Prepared(record, pixels, image.height(), image.width(), null, null, pending.damage().orElse(null));
+        return new Prepared(record, pixels, pending.height(), pending.width(), null, null,
+            pending.damage().orElse(null));
       }
     } catch (InputRecord.UnreadableInputException e) {
       return Prepared.rejected(record, RejectStage.READ, e.getMessage());

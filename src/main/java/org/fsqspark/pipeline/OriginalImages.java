@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 import org.fsqspark.contract.TokenizerManifest;
-import org.fsqspark.image.DecodedImage;
+import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.Preprocessor;
@@ -49,14 +49,13 @@ final class OriginalImages {
       // An id that is not an escaped file name (FileNames) names no original.
       return missing(id, e.getMessage());
     }
-    DecodedImage image;
-    try {
-      image = new ImageDecoder().decode(bytes, source);
+    float[] original = new float[preprocessor.valuesPerImage()];
+    // Decoded and preprocessed as tokenize does (DCT-scaled where it is), so the PSNR compares like with like.
+    try (PendingImage image = new ImageDecoder().open(bytes, source)) {
+      preprocessor.write(image, original, 0);
     } catch (ImageRejectedException e) {
       return missing(id, e.getMessage());
     }
-    float[] original = new float[preprocessor.valuesPerImage()];
-    preprocessor.write(image, original, 0);
     return original;
   }
 
