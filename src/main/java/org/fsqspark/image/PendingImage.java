@@ -90,7 +90,7 @@ public final class PendingImage implements AutoCloseable {
   /** Decodes the first frame into planes, with ImageIO. */
   public DecodedImage decode() throws ImageRejectedException {
     try {
-      return ImageDecoder.toPlanes(read());
+      return FloatPlanes.of(read());
     } catch (OutOfMemoryError e) {
       throw outOfMemory();
     }
@@ -125,7 +125,7 @@ public final class PendingImage implements AutoCloseable {
       }
       BufferedImage image = read();
       Optional<PixelRaster> raster = PixelRaster.of(image);
-      return raster.isPresent() ? raster.get() : ImageDecoder.toPlanes(image);
+      return raster.isPresent() ? raster.get() : FloatPlanes.of(image);
     } catch (OutOfMemoryError e) {
       throw outOfMemory();
     }

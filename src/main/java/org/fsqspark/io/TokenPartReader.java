@@ -16,7 +16,6 @@ import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 import org.fsqspark.error.BadDataException;
 import org.fsqspark.error.BadInputException;
@@ -132,23 +131,9 @@ public final class TokenPartReader implements Iterator<TokenPartReader.Row>, Clo
     Object[] values = new Object[passthrough.size()];
     for (int i = 0; i < values.length; i++) {
       String name = passthrough.get(i);
-      values[i] = present(group, name) ? valueOf(group, name) : null;
+      values[i] = present(group, name) ? ParquetShardReader.valueOf(group, name) : null;
     }
     return values;
-  }
-
-  private static Object valueOf(Group group, String name) {
-    PrimitiveType primitive = group.getType().getType(name).asPrimitiveType();
-    return switch (primitive.getPrimitiveTypeName()) {
-      case INT32 -> group.getInteger(name, 0);
-      case INT64 -> group.getLong(name, 0);
-      case FLOAT -> group.getFloat(name, 0);
-      case DOUBLE -> group.getDouble(name, 0);
-      case BOOLEAN -> group.getBoolean(name, 0);
-      case BINARY, FIXED_LEN_BYTE_ARRAY -> primitive.getLogicalTypeAnnotation() != null
-          ? group.getString(name, 0) : group.getBinary(name, 0).getBytes();
-      default -> group.getValueToString(group.getType().getFieldIndex(name), 0);
-    };
   }
 
   private static boolean present(Group group, String field) {

@@ -87,8 +87,8 @@ public final class AdamOptimizer implements AutoCloseable {
   /** Writes the step count and both moments of every parameter. */
   public void write(DataOutputStream out) throws IOException {
     out.writeLong(step);
-    PriorNetwork.writeArrays(out, prefixed("m.", first));
-    PriorNetwork.writeArrays(out, prefixed("v.", second));
+    ArrayFile.write(out, prefixed("m.", first));
+    ArrayFile.write(out, prefixed("v.", second));
   }
 
   /** Restores what {@link #write} saved; the shapes must be this network's. */
@@ -104,11 +104,11 @@ public final class AdamOptimizer implements AutoCloseable {
       expectedSecond.put("v." + name, array.getShape());
     });
     int[] count = new int[1];
-    PriorNetwork.readArrays(in, expectedFirst, (name, values, shape) -> {
+    ArrayFile.read(in, expectedFirst, (name, values, shape) -> {
       first.get(name.substring(2)).set(values);
       count[0]++;
     });
-    PriorNetwork.readArrays(in, expectedSecond, (name, values, shape) -> {
+    ArrayFile.read(in, expectedSecond, (name, values, shape) -> {
       second.get(name.substring(2)).set(values);
       count[0]++;
     });
