@@ -22,10 +22,12 @@ final class SamplesCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write the PNG files to.")
   Path output;
 
-  @Option(names = "--count", defaultValue = "0", description = "How many images; 0 for all (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+      description = "How many images; 0 for all (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--idx", paramLabel = "DIR", description = "An IDX dataset folder, e.g. /usr/share/datasets/fashion-mnist.")
+  @Option(names = "--idx", paramLabel = "DIR",
+      description = "An IDX dataset folder, e.g. /usr/share/datasets/fashion-mnist.")
   java.nio.file.Path idx;
 
   @Option(names = "--split", defaultValue = "t10k", paramLabel = "t10k|train",

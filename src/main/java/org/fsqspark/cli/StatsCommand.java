@@ -88,7 +88,10 @@ final class StatsCommand implements Callable<Integer> {
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
         priorSteps, priorDevice);
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
+    java.util.Map<String, String> settings = sparkOptions.settings();
+    TableInputCheck.beforeSpark(first, settings);
+    TableInputCheck.beforeSpark(second, settings);
+    SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {
       StatsJob.Result result = new StatsJob(spark, config, out).run();
       out.println("stats:  " + result.statsFile());

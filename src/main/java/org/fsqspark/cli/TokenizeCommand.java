@@ -43,7 +43,8 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Input format (default: ${DEFAULT-VALUE}, from the files found).")
   String format;
 
-  @Option(names = "--output", required = true, paramLabel = "URI", description = "Token table folder to create or resume.")
+  @Option(names = "--output", required = true, paramLabel = "URI",
+      description = "Token table folder to create or resume.")
   String output;
 
   @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",
