@@ -98,7 +98,7 @@ public final class Main implements Runnable {
       Throwable cause = Errors.rootCause(exception);
       PrintWriter err = commandLine.getErr();
       String name = commandLine.getCommandSpec().qualifiedName();
-      boolean badInput = cause instanceof IllegalArgumentException;
+      boolean badInput = Errors.isBadInput(cause);
       // The whole story goes to the log file; the console gets the one line a person acts on.
       LOG.error("{} failed", name, exception);
       // The qualified name ("fsq prior train") says which subcommand failed; for top-level ones it is "fsq X".

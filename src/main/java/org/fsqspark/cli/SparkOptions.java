@@ -65,6 +65,10 @@ final class SparkOptions {
       properties.load(reader);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read profile " + file, e);
+    } catch (IllegalArgumentException e) {
+      // Properties.load names neither the file nor the line ("Malformed \\uxxxx encoding.").
+      throw new IllegalArgumentException("Profile " + file + " is not a valid .properties file (" + e.getMessage()
+          + "): a backslash starts an escape such as \\u00e9; write \\\\ for a backslash, e.g. in Windows paths", e);
     }
     Map<String, String> settings = new LinkedHashMap<>();
     for (String key : properties.stringPropertyNames()) {
