@@ -58,7 +58,8 @@ final class DecodeCommand implements Callable<Integer> {
   public Integer call() {
     DecodeConfig config = new DecodeConfig(input, model, output, format, originals, batchSize, overwrite);
     PrintWriter out = spec.commandLine().getOut();
-    java.util.Map<String, String> settings = sparkOptions.settings();
+    java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), input,
+        output);
     TableInputCheck.beforeSpark(input, settings);
     SparkSession spark = SparkSessions.start("fsq decode", settings);
     try {

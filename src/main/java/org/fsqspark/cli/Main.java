@@ -100,7 +100,9 @@ public final class Main implements Runnable {
       String name = commandLine.getCommandSpec().qualifiedName();
       boolean badInput = Errors.isBadInput(cause);
       // The whole story goes to the log file; the console gets the one line a person acts on.
-      LOG.error("{} failed", name, exception);
+      // Looked up here, not in a static field: log4j must start after RunLog chose the file.
+      Logger logger = LoggerFactory.getLogger(Main.class);
+      logger.error("{} failed", name, exception);
       // The qualified name ("fsq prior train") says which subcommand failed; for top-level ones it is "fsq X".
       err.println(name + ": error: " + Errors.describe(cause));
       Path log = RunLog.file();
@@ -114,8 +116,6 @@ public final class Main implements Runnable {
       return badInput ? 2 : 1;
     }
   }
-
-  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   /** The project's version and the Spark and DJL versions it was built with (a file the build fills in). */
   static final class Version implements CommandLine.IVersionProvider {

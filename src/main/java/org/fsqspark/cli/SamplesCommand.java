@@ -54,11 +54,11 @@ final class SamplesCommand implements Callable<Integer> {
         "file:" + output.toAbsolutePath(), SampleImages.OUTPUT,
         overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
         new OutputFolder.Input("--idx", idx == null ? null : "file:" + idx.toAbsolutePath()));
-    folder.prepare();
-    int limit = count <= 0 ? Integer.MAX_VALUE : count;
     if (!format.equals("png") && !format.equals("parquet")) {
       throw new IllegalArgumentException("--format must be png or parquet, got " + format);
     }
+    folder.prepare();
+    int limit = count <= 0 ? Integer.MAX_VALUE : count;
     org.fsqspark.io.IdxImages images = idx == null ? SampleImages.bundled()
         : org.fsqspark.io.IdxImages.readSplit(idx, split);
     String prefix = idx == null ? "test" : split;

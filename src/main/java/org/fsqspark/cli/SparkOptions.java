@@ -29,6 +29,25 @@ final class SparkOptions {
           + "spark.hadoop. prefix, e.g. spark.hadoop.fs.s3a.endpoint=...")
   List<String> conf = new ArrayList<>();
 
+  @Option(names = "--storage-timeout", defaultValue = "120", paramLabel = "SECONDS",
+      description = "Before Spark starts, give up on an s3a:// input or output whose server does not answer within"
+          + " this many seconds (S3A retries refused connections for many minutes; default: ${DEFAULT-VALUE}).")
+  int storageTimeout;
+
+  /**
+   * {@link #settings()}, after checking that the object stores among {@code locations} answer within
+   * {@code --storage-timeout}.
+   */
+  Map<String, String> settingsReaching(java.io.PrintWriter console, String... locations) {
+    Map<String, String> settings = settings();
+    if (storageTimeout <= 0) {
+      throw new IllegalArgumentException("--storage-timeout must be a positive number of seconds, got "
+          + storageTimeout);
+    }
+    StorageProbe.check(java.util.Arrays.asList(locations), settings, storageTimeout, console);
+    return settings;
+  }
+
   /** The settings to apply, in order of precedence: profile, then --master, then --conf. */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();

@@ -88,7 +88,8 @@ final class StatsCommand implements Callable<Integer> {
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
         priorSteps, priorDevice);
     PrintWriter out = spec.commandLine().getOut();
-    java.util.Map<String, String> settings = sparkOptions.settings();
+    java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
+        second, output);
     TableInputCheck.beforeSpark(first, settings);
     TableInputCheck.beforeSpark(second, settings);
     SparkSession spark = SparkSessions.start("fsq stats", settings);

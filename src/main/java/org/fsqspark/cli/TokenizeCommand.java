@@ -119,7 +119,7 @@ final class TokenizeCommand implements Callable<Integer> {
         filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settings());
+    SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settingsReaching(err, input, output));
     try {
       TokenizeResult result = new TokenizeJob(spark, config, err).run();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
