@@ -41,7 +41,9 @@ final class Errors {
     }
     Throwable io = cause instanceof UncheckedIOException ? cause.getCause() : cause;
     return io instanceof AccessDeniedException || io instanceof NotDirectoryException
-        || io instanceof FileAlreadyExistsException || io instanceof FileSystemLoopException;
+        || io instanceof FileAlreadyExistsException || io instanceof FileSystemLoopException
+        // Creating a folder below a file: the JDK reports ENOTDIR as a plain FileSystemException.
+        || io instanceof FileSystemException fs && "Not a directory".equals(fs.getReason());
   }
 
   /**
@@ -56,7 +58,9 @@ final class Errors {
     }
     if (cause instanceof UncheckedIOException && cause.getCause() instanceof IOException io) {
       String reason = reason(io);
-      return message.contains(reason) ? message : message + " (" + reason + ")";
+      String what = reason.contains(": ") ? reason.substring(0, reason.indexOf(": ")) : reason;
+      return message.toLowerCase(java.util.Locale.ROOT).contains(what.toLowerCase(java.util.Locale.ROOT)) ? message
+          : message + " (" + reason + ")";
     }
     boolean expected = cause instanceof IllegalArgumentException || cause instanceof IllegalStateException;
     return expected ? message : cause.getClass().getSimpleName() + ": " + message;
@@ -70,8 +74,9 @@ final class Errors {
       what = "permission denied";
     } else if (io instanceof NoSuchFileException) {
       what = "no such file or folder";
-    } else if (io instanceof NotDirectoryException) {
-      what = "not a folder";
+    } else if (io instanceof NotDirectoryException
+        || io instanceof FileSystemException notFolder && "Not a directory".equals(notFolder.getReason())) {
+      what = "not a folder: a file is in the way";
     } else if (io instanceof FileAlreadyExistsException) {
       what = "a file is in the way";
     } else if (io instanceof FileSystemLoopException) {

@@ -69,7 +69,23 @@ final class SparkOptions {
       }
       settings.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
     }
+    settings.forEach(SparkOptions::checkSize);
     return settings;
+  }
+
+  /**
+   * Memory sizes are parsed deep inside Spark, whose message names neither the setting nor where it came from;
+   * a mistake in one is caught here instead.
+   */
+  private static void checkSize(String key, String value) {
+    if (key.endsWith(".memory") || key.endsWith(".memoryOverhead") || key.endsWith(".maxResultSize")) {
+      try {
+        org.apache.spark.network.util.JavaUtils.byteStringAsBytes(value);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(key + "=" + value + " is not a size: give a number with a unit, e.g. "
+            + key + "=4g or 512m");
+      }
+    }
   }
 
   private static Map<String, String> readProfile(String name) {

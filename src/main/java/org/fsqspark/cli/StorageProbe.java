@@ -76,6 +76,10 @@ final class StorageProbe {
           + " (--storage-timeout)%n", endpoint, location, timeoutSeconds);
       console.flush();
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof IllegalArgumentException badLocation) {
+        // e.g. keys written into the URL, which S3A refuses: a bad argument, said before Spark starts.
+        throw new IllegalArgumentException(location + ": " + badLocation.getMessage(), badLocation);
+      }
       return; // an answer, if not a good one: the job reports it with its own message
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

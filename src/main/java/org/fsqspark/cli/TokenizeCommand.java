@@ -122,8 +122,16 @@ final class TokenizeCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settingsReaching(err, input, output));
     try {
       TokenizeResult result = new TokenizeJob(spark, config, err).run();
+      // A tar that breaks off or a Parquet file that cannot be read is one reject row marked ID#unreadable: a
+      // file, not an image, so it is counted apart.
+      long unreadable = result.rejected() == 0 ? 0 : spark.read().parquet(result.output() + "/_rejects")
+          .filter(org.apache.spark.sql.functions.col("id").endsWith("#unreadable")).count();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
-          result.inputs(), result.rejected(), result.output());
+          result.inputs() - unreadable, result.rejected() - unreadable, result.output());
+      if (unreadable > 0) {
+        out.printf(Locale.ROOT, "%d file(s) could not be read to the end (a tar that breaks off, a Parquet file that is"
+            + " not readable): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
+      }
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
               + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
           result.tasks(), result.executorJvms(), result.modelLoads());

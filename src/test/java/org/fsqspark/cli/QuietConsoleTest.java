@@ -79,9 +79,16 @@ class QuietConsoleTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     } // closed again: connections to it are refused
+    List<String> endpoint = List.of("--conf", "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:" + port);
+    Run inUrl = fsq(Map.of(), List.of(), "tokenize", "--master", "local[1]", "--input",
+        "s3a://AKIDEXAMPLE:" + SECRET + "@bucket/images", "--output", work.resolve("t4").toString(), endpoint.get(0),
+        endpoint.get(1));
+    inUrl.expect(2, "login details");
+    assertThat(inUrl.console()).contains("s3a://***@bucket/images").doesNotContain(SECRET);
+
     long start = System.nanoTime();
     Run run = fsq(Map.of(), List.of(), "tokenize", "--master", "local[1]", "--input",
-        "s3a://AKIDEXAMPLE:" + SECRET + "@bucket/images", "--output", work.resolve("t3").toString(),
+        "s3a://bucket/images", "--output", work.resolve("t3").toString(),
         "--storage-timeout", "6", "--conf", "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:" + port,
         "--conf", "spark.hadoop.fs.s3a.path.style.access=true", "--conf", "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
         "--conf", "spark.hadoop.fs.s3a.connection.ssl.enabled=false",
