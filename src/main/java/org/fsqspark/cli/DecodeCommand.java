@@ -60,7 +60,10 @@ final class DecodeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), input,
         output);
-    TableInputCheck.beforeSpark(input, settings);
+    TableInputCheck.beforeSpark(settings, output, org.fsqspark.jobs.DecodeJob.OUTPUT, overwrite,
+        new org.fsqspark.io.OutputFolder.Input("--input", input),
+        new org.fsqspark.io.OutputFolder.Input("--originals", originals),
+        new org.fsqspark.io.OutputFolder.Input("--model", "default".equals(model) ? null : model));
     SparkSession spark = SparkSessions.start("fsq decode", settings);
     try {
       DecodeResult result = new DecodeJob(spark, config, spec.commandLine().getErr()).run();

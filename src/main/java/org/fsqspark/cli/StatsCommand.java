@@ -3,6 +3,7 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
@@ -90,8 +91,8 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
         second, output);
-    TableInputCheck.beforeSpark(first, settings);
-    TableInputCheck.beforeSpark(second, settings);
+    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, new OutputFolder.Input("--input", first),
+        new OutputFolder.Input("--compare", second));
     SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {
       StatsJob.Result result = new StatsJob(spark, config, out).run();

@@ -4,6 +4,8 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.TableManifest;
 
 /**
@@ -16,21 +18,41 @@ final class TableInputCheck {
 
   private TableInputCheck() {}
 
-  /** Reads the footers of {@code table} when it is local; throws what {@link TableManifest#read} throws. */
-  static void beforeSpark(String table, Map<String, String> settings) {
-    if (table == null) {
-      return;
-    }
+  /**
+   * Checks a local {@code output} first (the Safety rule: the output is checked before anything is read), then
+   * reads the footers of each local table; throws what {@link OutputFolder#check} and {@link TableManifest#read}
+   * throw. The job checks both again with Spark's configuration.
+   */
+  static void beforeSpark(Map<String, String> settings, String output, OutputKind kind, boolean overwrite,
+      OutputFolder.Input... tables) {
     Configuration conf = new Configuration();
     settings.forEach((key, value) -> {
       if (key.startsWith(HADOOP_PREFIX)) {
         conf.set(key.substring(HADOOP_PREFIX.length()), value);
       }
     });
-    String scheme = new Path(table).toUri().getScheme();
-    boolean local = scheme == null ? "file".equals(FileSystem.getDefaultUri(conf).getScheme()) : "file".equals(scheme);
-    if (local) {
-      TableManifest.read(conf, table);
+    boolean allLocal = isLocal(output, conf);
+    for (OutputFolder.Input table : tables) {
+      allLocal &= table.location() == null || isLocal(table.location(), conf);
     }
+    if (allLocal && output != null) {
+      OutputFolder.check(conf, output, kind, overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+          tables);
+    }
+    for (OutputFolder.Input table : tables) {
+      if (table.option().equals("--input") || table.option().equals("--compare")) {
+        if (table.location() != null && isLocal(table.location(), conf)) {
+          TableManifest.read(conf, table.location());
+        }
+      }
+    }
+  }
+
+  private static boolean isLocal(String location, Configuration conf) {
+    if (location == null) {
+      return true;
+    }
+    String scheme = new Path(location).toUri().getScheme();
+    return scheme == null ? "file".equals(FileSystem.getDefaultUri(conf).getScheme()) : "file".equals(scheme);
   }
 }

@@ -134,8 +134,8 @@ final class TokenizeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs() - unreadable, result.rejected() - unreadable, result.output());
       if (unreadable > 0) {
-        out.printf(Locale.ROOT, "%d file(s) could not be read to the end (a tar that breaks off, a Parquet file that is"
-            + " not readable): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
+        out.printf(Locale.ROOT, "%d file(s) could not be read (a tar that breaks off, a Parquet file that is not"
+            + " readable or has another image column): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
       }
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
               + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
