@@ -3,6 +3,7 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
@@ -88,7 +89,11 @@ final class StatsCommand implements Callable<Integer> {
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
         priorSteps, priorDevice);
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
+    java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
+        second, output);
+    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, new OutputFolder.Input("--input", first),
+        new OutputFolder.Input("--compare", second));
+    SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {
       StatsJob.Result result = new StatsJob(spark, config, out).run();
       out.println("stats:  " + result.statsFile());

@@ -63,16 +63,20 @@ final class TrainCommand implements Callable<Integer> {
       description = "Encoder channel widths; each halves the grid (default: ${DEFAULT-VALUE}).")
   int[] widths;
 
-  @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+      description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", paramLabel = "X", defaultValue = "0.002",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--validation", defaultValue = "5000", paramLabel = "N",
@@ -87,10 +91,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Side of the square training images for non-IDX data (default: ${DEFAULT-VALUE}).")
   int imageSize;
 
-  @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB) for non-IDX data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--channels", paramLabel = "N", defaultValue = "1",
+      description = "1 (gray) or 3 (RGB) for non-IDX data (default: ${DEFAULT-VALUE}).")
   int channels;
 
-  @Option(names = "--image-column", defaultValue = "image", description = "Image column of Parquet data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--image-column", paramLabel = "NAME", defaultValue = "image",
+      description = "Image column of Parquet data (default: ${DEFAULT-VALUE}).")
   String imageColumn;
 
   @Option(names = "--resume", description = "Continue from DIR/checkpoint (weights and epoch; Adam's moments restart).")
@@ -101,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
           + "there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
-  @Option(names = "--name", defaultValue = "fsq-conv-ae", description = "Model name in the manifest (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--name", paramLabel = "NAME", defaultValue = "fsq-conv-ae",
+      description = "Model name in the manifest (default: ${DEFAULT-VALUE}).")
   String name;
 
   @Override

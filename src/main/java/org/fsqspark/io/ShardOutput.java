@@ -88,9 +88,16 @@ public final class ShardOutput implements Closeable {
       return false;
     }
     Path finalRejects = committedRejects(output, shard);
-    fs.mkdirs(finalRejects.getParent());
-    fs.delete(finalRejects, false);
-    rename(fs, temporaryRejects, finalRejects);
+    if (rejects.rows() > 0) {
+      fs.mkdirs(finalRejects.getParent());
+      fs.delete(finalRejects, false);
+      rename(fs, temporaryRejects, finalRejects);
+    } else {
+      // No empty rejects files: a glob over the whole folder (DuckDB's tokens/**/*.parquet) would meet their
+      // other schema in every table, not only in tables that have rejects.
+      fs.delete(finalRejects, false);
+      fs.delete(temporaryRejects, false);
+    }
     if (!fs.rename(temporaryTokens, finalTokens)) {
       if (fs.exists(finalTokens)) {
         fs.delete(temporaryTokens, false);

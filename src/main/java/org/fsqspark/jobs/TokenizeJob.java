@@ -228,7 +228,14 @@ public final class TokenizeJob {
     try {
       FileSystem fs = runFile.getFileSystem(hadoop);
       if (folder.holdsEarlierRun() && fs.exists(runFile)) {
-        List<String> differences = run.differencesFrom(RunSpec.fromJson(readText(fs, runFile)));
+        RunSpec earlier;
+        try {
+          earlier = RunSpec.fromJson(readText(fs, runFile));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException("Output " + config.output() + ": " + runFile + " is damaged ("
+              + e.getMessage() + "), so the run cannot be resumed; pass --overwrite to start over", e);
+        }
+        List<String> differences = run.differencesFrom(earlier);
         if (!differences.isEmpty()) {
           throw new IllegalArgumentException("Output " + config.output() + " holds a tokenize run of other inputs or "
               + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");

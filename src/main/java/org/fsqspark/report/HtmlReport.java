@@ -98,13 +98,14 @@ public final class HtmlReport {
     }
     html.append("<h2>Most frequent codes</h2>\n");
     for (Table table : tables) {
-      html.append("<table><tr><th>").append(escape(table.name())).append(": code</th><th>count</th><th>share</th></tr>");
-      int shown = 0;
+      // All of stats.json's top codes, with the level digits that make each one (channel 0 first).
+      html.append("<table><tr><th>").append(escape(table.name())).append(": code</th><th>level digits</th>"
+          + "<th>count</th><th>share</th></tr>");
+      int[] digits = new int[table.report().levels().channels()];
       for (long[] entry : table.report().topCodes()) {
-        if (shown++ == 10) {
-          break;
-        }
-        html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%.2f%%</td></tr>", entry[0], entry[1],
+        table.report().levels().digitsOf((int) entry[0], digits);
+        html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%.2f%%</td></tr>", entry[0],
+            java.util.Arrays.toString(digits), entry[1],
             table.report().tokens() == 0 ? 0 : 100.0 * entry[1] / table.report().tokens()));
       }
       html.append("</table>\n");
