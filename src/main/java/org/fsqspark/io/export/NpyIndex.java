@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The index of one {@code bin} file as a NumPy {@code .npy} file (format 1.0) of one structured record per
- * row: {@code offset} (int64, the row's first token in the {@code .bin} file, counted in tokens),
- * {@code grid_h}, {@code grid_w} (int32) and {@code label} (int64, -1 without a label). {@code numpy.load}
+ * row, 16 bytes: {@code offset} (int64, the row's first token in the {@code .bin} file, counted in tokens),
+ * {@code grid_h}, {@code grid_w} (uint16) and {@code label} (int32, -1 without a label). {@code numpy.load}
  * reads it as it is.
  */
 public final class NpyIndex {
   /** NumPy's description of a record, as {@code np.dtype(DESCR)} takes it. */
-  public static final String DESCR = "[('offset', '<i8'), ('grid_h', '<i4'), ('grid_w', '<i4'), ('label', '<i8')]";
-  private static final int RECORD_BYTES = 8 + 4 + 4 + 8;
+  public static final String DESCR = "[('offset', '<i8'), ('grid_h', '<u2'), ('grid_w', '<u2'), ('label', '<i4')]";
+  private static final int RECORD_BYTES = 8 + 2 + 2 + 4;
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
 
   private ByteBuffer records = ByteBuffer.allocate(RECORD_BYTES * 1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -23,6 +23,11 @@ public final class NpyIndex {
 
   /** Adds the next row's record. */
   public void add(long offset, int gridHeight, int gridWidth, long label) {
+    if (gridHeight < 0 || gridHeight > 0xFFFF || gridWidth < 0 || gridWidth > 0xFFFF || label < Integer.MIN_VALUE
+        || label > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("An index record holds grids up to 65535 and int32 labels, got a "
+          + gridHeight + "x" + gridWidth + " grid and label " + label);
+    }
     if (records.remaining() < RECORD_BYTES) {
       if (records.capacity() > Integer.MAX_VALUE / 2) {
         throw new IllegalStateException("An index of more than " + rows + " rows; lower --rows-per-file");
@@ -32,7 +37,7 @@ public final class NpyIndex {
       larger.put(records);
       records = larger;
     }
-    records.putLong(offset).putInt(gridHeight).putInt(gridWidth).putLong(label);
+    records.putLong(offset).putShort((short) gridHeight).putShort((short) gridWidth).putInt((int) label);
     rows++;
   }
 
