@@ -3,15 +3,12 @@ package org.fsqspark.jobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
@@ -81,11 +78,11 @@ public final class ExportJob {
         config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
         new OutputFolder.Input("--input", config.input()));
     TokenTableReader table = TokenTableReader.open(hadoop, config.input());
-    String label = labelColumn(table);
+    String label = ExportPlan.labelColumn(table, settings);
     ExportRun run = ExportRun.of(settings, qualified(hadoop, config.input()), parts(hadoop, table));
     Path output = folder.path();
     if (folder.holdsEarlierRun()) {
-      refuseUnlessResumable(hadoop, output, run);
+      run.refuseUnlessItFinishes(hadoop, output, config.output());
       console.println("export: finishing the unfinished export in " + config.output());
     }
     folder.prepare();
@@ -124,27 +121,6 @@ public final class ExportJob {
     return new Result(plan, shards, header.toString(), seconds);
   }
 
-  /** The label column the export carries: the named one when the table has it as an integer column. */
-  private String labelColumn(TokenTableReader table) {
-    String name = config.settings().labelColumn();
-    if (name == null) {
-      return null;
-    }
-    String type = table.primitiveColumn(name);
-    if (type == null) {
-      if (config.settings().prefixLabel()) {
-        throw new IllegalArgumentException("--prefix label needs the label column '" + name + "', which token table "
-            + config.input() + " does not have; name the class column with --label");
-      }
-      return null;
-    }
-    if (!type.equals("INT32") && !type.equals("INT64")) {
-      throw new IllegalArgumentException("Column '" + name + "' of " + config.input() + " is " + type
-          + ", not an integer class index; name the class column with --label");
-    }
-    return name;
-  }
-
   private static String qualified(Configuration hadoop, String location) {
     Path path = new Path(location);
     try {
@@ -164,35 +140,6 @@ public final class ExportJob {
       throw new UncheckedIOException("Cannot list token table " + table.table() + ": " + e.getMessage(), e);
     }
     return parts;
-  }
-
-  /** A complete export is replaced only with --overwrite; an unfinished one is finished only with its settings. */
-  private void refuseUnlessResumable(Configuration hadoop, Path output, ExportRun run) {
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      for (ExportFormat format : ExportFormat.values()) {
-        if (fs.exists(new Path(output, ExportHeader.fileName(format)))) {
-          throw new IllegalArgumentException("Output " + config.output() + " already holds a complete export; pass"
-              + " --overwrite to replace it (only the files fsq export writes are deleted) or choose another --output");
-        }
-      }
-      Path runFile = new Path(output, ExportRun.FILE);
-      if (!fs.exists(runFile)) {
-        return;
-      }
-      String text;
-      try (FSDataInputStream in = fs.open(runFile)) {
-        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      ExportRun earlier = ExportRun.parse(text);
-      String difference = earlier == null ? "an unreadable " + ExportRun.FILE : run.difference(earlier);
-      if (difference != null) {
-        throw new IllegalArgumentException("Output " + config.output() + " holds an unfinished export that differs in "
-            + difference + "; re-run it with the same settings to finish it, or pass --overwrite to start over");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot inspect output " + config.output() + ": " + e.getMessage(), e);
-    }
   }
 
   /** Every row of the table keyed by its place in the export: one task per part file. */

@@ -25,6 +25,30 @@ public record ExportPlan(ExportSettings settings, ExportLayout layout, Tokenizer
     }
   }
 
+  /**
+   * The label column an export of {@code table} carries: the one {@code settings} names when the table has it as
+   * an integer column, else null (an error with {@code --prefix label}, which needs it).
+   */
+  public static String labelColumn(org.fsqspark.io.TokenTableReader table, ExportSettings settings) {
+    String name = settings.labelColumn();
+    if (name == null) {
+      return null;
+    }
+    String type = table.primitiveColumn(name);
+    if (type == null) {
+      if (settings.prefixLabel()) {
+        throw new IllegalArgumentException("--prefix label needs the label column '" + name + "', which token table "
+            + table.table() + " does not have; name the class column with --label");
+      }
+      return null;
+    }
+    if (!type.equals("INT32") && !type.equals("INT64")) {
+      throw new IllegalArgumentException("Column '" + name + "' of " + table.table() + " is " + type
+          + ", not an integer class index; name the class column with --label");
+    }
+    return name;
+  }
+
   /** |C| of the table's tokenizer. */
   public int codebookSize() {
     return manifest.levels().codebookSize();

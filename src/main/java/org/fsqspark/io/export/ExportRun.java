@@ -5,7 +5,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * What an export run was asked to do ({@code _run.json}): the settings and the table's part files with their
@@ -66,6 +73,42 @@ public final class ExportRun {
       }
     }
     return null;
+  }
+
+  /**
+   * Checks that this run may write into {@code output}, which holds an earlier export run: a complete export is
+   * replaced only with {@code --overwrite}; an unfinished one is finished only by a run of the same settings
+   * over the same table, since only then does every committed file hold what this run would write.
+   *
+   * @throws IllegalArgumentException naming what differs
+   */
+  public void refuseUnlessItFinishes(Configuration conf, Path output, String shown) {
+    try {
+      FileSystem fs = output.getFileSystem(conf);
+      for (ExportFormat format : ExportFormat.values()) {
+        if (fs.exists(new Path(output, ExportHeader.fileName(format)))) {
+          throw new IllegalArgumentException("Output " + shown + " already holds a complete export; pass --overwrite"
+              + " to replace it (only the files fsq export writes are deleted) or choose another --output");
+        }
+      }
+      Path runFile = new Path(output, FILE);
+      if (!fs.exists(runFile)) {
+        // Killed before it recorded its settings, so before it wrote any file.
+        return;
+      }
+      String text;
+      try (FSDataInputStream in = fs.open(runFile)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      ExportRun earlier = parse(text);
+      String difference = earlier == null ? "an unreadable " + FILE : difference(earlier);
+      if (difference != null) {
+        throw new IllegalArgumentException("Output " + shown + " holds an unfinished export that differs in "
+            + difference + "; re-run it with the same settings to finish it, or pass --overwrite to start over");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot inspect output " + shown + ": " + e.getMessage(), e);
+    }
   }
 
   public String toJson() {
