@@ -13,10 +13,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.Partitioner;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.fsqspark.io.IdSplit;
 import org.fsqspark.io.OutputFolder;
@@ -91,13 +91,20 @@ public final class ExportJob {
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableConfiguration> shared = context.broadcast(new SerializableConfiguration(hadoop));
     spark.sparkContext().setJobDescription("fsq export: read " + config.input());
-    JavaPairRDD<ExportKey, ExportRow> keyed = keyedRows(context, shared, table, label)
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    long[] counts = keyed.aggregate(new long[] {0, 0, 0, -1}, ExportJob::count, ExportJob::merge);
+    JavaPairRDD<ExportKey, ExportRow> keyed = keyedRows(context, shared, table, label);
+    JavaPairRDD<ExportKey, ExportRow> sorted = keyed.sortByKey(true, Math.max(1, keyed.getNumPartitions()));
+    // One pass over the sorted rows counts each partition: the splits' sizes and every partition's first rank.
+    List<long[]> perPartition = sorted.mapPartitions(rows -> {
+      long[] counts = {0, 0, 0, -1};
+      rows.forEachRemaining(row -> count(counts, row));
+      return List.of(counts).iterator();
+    }).collect();
+    long[] counts = perPartition.stream().reduce(new long[] {0, 0, 0, -1}, ExportJob::merge);
     ExportLayout layout = ExportLayout.of(counts[0], counts[1], counts[2], settings.rowsPerFile());
     if (counts[0] + counts[1] == 0) {
-      throw new IllegalArgumentException("Token table " + config.input() + " has no row that can be exported ("
-          + counts[2] + " rejected); see the rows' problems with a re-run after fixing the table");
+      throw new IllegalArgumentException("Token table " + config.input() + " has no row that can be exported: all "
+          + counts[2] + " have a grid other than the tokenizer's, tokens outside the codebook or no label for"
+          + " --prefix; check it with fsq stats");
     }
     if (counts[3] >= MAX_LABEL) {
       throw new IllegalArgumentException("Column '" + label + "' holds " + counts[3] + ", not a class index (0 to "
@@ -110,8 +117,7 @@ public final class ExportJob {
     console.flush();
 
     spark.sparkContext().setJobDescription("fsq export: shuffle and write " + config.output());
-    List<ExportedShard> shards = write(keyed, plan, shared, output);
-    keyed.unpersist(false);
+    List<ExportedShard> shards = write(sorted, firstRanks(perPartition), plan, shared, output);
     shared.destroy();
     deleteTemporary(hadoop, output);
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -224,14 +230,37 @@ public final class ExportJob {
     return new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2], Math.max(a[3], b[3])};
   }
 
-  /** Sorts by key, numbers the rows, sends each file's run of ranks to one task and writes it. */
-  private static List<ExportedShard> write(JavaPairRDD<ExportKey, ExportRow> keyed, ExportPlan plan,
-      Broadcast<SerializableConfiguration> shared, Path output) {
+  /** The global rank of each sorted partition's first row. */
+  private static long[] firstRanks(List<long[]> perPartition) {
+    long[] first = new long[perPartition.size()];
+    long rank = 0;
+    for (int i = 0; i < first.length; i++) {
+      first[i] = rank;
+      long[] counts = perPartition.get(i);
+      rank += counts[0] + counts[1] + counts[2];
+    }
+    return first;
+  }
+
+  /** Numbers the sorted rows, sends each file's run of ranks to one task and writes it. */
+  private static List<ExportedShard> write(JavaPairRDD<ExportKey, ExportRow> sorted, long[] firstRanks,
+      ExportPlan plan, Broadcast<SerializableConfiguration> shared, Path output) {
     String outputPath = output.toString();
-    return keyed.sortByKey(true, Math.max(1, keyed.getNumPartitions()))
-        .values()
-        .zipWithIndex()
-        .mapToPair(ranked -> new Tuple2<>(ranked._2(), ranked._1()))
+    JavaRDD<Tuple2<Long, ExportRow>> ranked = sorted.values().mapPartitionsWithIndex((partition, rows) -> {
+      long[] rank = {firstRanks[partition]};
+      return new Iterator<Tuple2<Long, ExportRow>>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Tuple2<Long, ExportRow> next() {
+          return new Tuple2<>(rank[0]++, rows.next());
+        }
+      };
+    }, true);
+    return JavaPairRDD.fromJavaRDD(ranked)
         .repartitionAndSortWithinPartitions(new LayoutPartitioner(plan.layout()))
         .mapPartitionsWithIndex((partition, rows) -> {
           String attempt = "attempt-" + (TaskContext.get() == null ? 0 : TaskContext.get().taskAttemptId());
