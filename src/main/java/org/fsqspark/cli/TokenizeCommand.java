@@ -3,6 +3,7 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageDecoder;
@@ -10,6 +11,7 @@ import org.fsqspark.io.InputFormat;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.jobs.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
+import org.fsqspark.jobs.TokenizePrelude;
 import org.fsqspark.jobs.TokenizeResult;
 import org.fsqspark.model.DeviceRequest;
 import picocli.CommandLine.Command;
@@ -88,9 +90,9 @@ final class TokenizeCommand implements Callable<Integer> {
   boolean acceptTruncated;
 
   @Option(names = "--files-per-shard", defaultValue = "0", paramLabel = "N",
-      description = "Image files per shard for folder input; 0 = automatic: about 32 shards of 16..1000 files,"
-          + " each also closed at about 1/32 of the input's bytes, chosen from the listing alone"
-          + " (default: ${DEFAULT-VALUE}).")
+      description = "Image files per shard for folder input; 0 = automatic: shards of equal estimated work (a"
+          + " file's bytes plus 4 KiB), at least 16 MiB of it each (about 4,000 thumbnails or 300 photos), up to"
+          + " 32 shards until they reach 256 MiB, chosen from the listing alone (default: ${DEFAULT-VALUE}).")
   int filesPerShard;
 
   @Option(names = "--decode-threads", defaultValue = "0", paramLabel = "N",
@@ -118,9 +120,12 @@ final class TokenizeCommand implements Callable<Integer> {
         filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SparkSession spark = SparkSessions.start("fsq tokenize", sparkOptions.settings());
+    Map<String, String> settings = sparkOptions.settings();
+    // A missing or empty local input fails here, before Spark starts; the engine loads while Spark starts.
+    TokenizePrelude prelude = TokenizePrelude.start(config, settings);
+    SparkSession spark = SparkSessions.start("fsq tokenize", settings);
     try {
-      TokenizeResult result = new TokenizeJob(spark, config, err).run();
+      TokenizeResult result = new TokenizeJob(spark, config, err, prelude).run();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs(), result.rejected(), result.output());
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"

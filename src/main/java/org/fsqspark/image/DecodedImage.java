@@ -4,7 +4,7 @@ package org.fsqspark.image;
  * Decoded pixels as float planes in [0, 1]: {@code planes[c * width * height + y * width + x]}.
  * One plane for grayscale, three (R, G, B) for colour; alpha has already been composited onto black.
  */
-public record DecodedImage(int width, int height, int channels, float[] planes) {
+public record DecodedImage(int width, int height, int channels, float[] planes) implements ImagePixels {
   public DecodedImage {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("Image size must be positive, got " + width + "x" + height);

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
@@ -39,26 +40,34 @@ public final class ImageDecoder {
 
   private final long maxPixels;
   private final boolean acceptTruncated;
+  /** Where whole JPEGs go first: the JVM's native decoder, or null for ImageIO only. */
+  private final Supplier<Optional<NativeJpeg>> nativeJpeg;
 
   public ImageDecoder(long maxPixels) {
-    this(maxPixels, false);
+    this(maxPixels, false, NativeJpeg::shared);
   }
 
   public ImageDecoder() {
     this(DEFAULT_MAX_PIXELS);
   }
 
-  private ImageDecoder(long maxPixels, boolean acceptTruncated) {
+  ImageDecoder(long maxPixels, boolean acceptTruncated, Supplier<Optional<NativeJpeg>> nativeJpeg) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("Pixel limit must be positive, got " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.acceptTruncated = acceptTruncated;
+    this.nativeJpeg = nativeJpeg;
   }
 
   /** A decoder with the same limit that keeps truncated or damaged images instead of rejecting them. */
   public ImageDecoder acceptingTruncated() {
-    return new ImageDecoder(maxPixels, true);
+    return new ImageDecoder(maxPixels, true, nativeJpeg);
+  }
+
+  /** A decoder with the same settings that decodes every format with ImageIO, at full size. */
+  public ImageDecoder withImageIoOnly() {
+    return new ImageDecoder(maxPixels, acceptTruncated, Optional::empty);
   }
 
   /** Decodes the first frame of {@code bytes}; {@code source} only names the input in error messages. */
@@ -77,6 +86,12 @@ public final class ImageDecoder {
       throw new ImageRejectedException("read", "empty file (0 bytes)");
     }
     Optional<String> damage = TruncationCheck.damage(bytes);
+    if (damage.isEmpty()) {
+      Optional<PendingImage> whole = openNativeJpeg(bytes, source);
+      if (whole.isPresent()) {
+        return whole.get();
+      }
+    }
     // Some readers walk every PNG chunk before the first pixel: give them an end to find.
     byte[] readable = damage.isPresent() && acceptTruncated && "PNG".equals(formatOf(bytes))
         ? TruncationCheck.closedPng(bytes) : bytes;
@@ -124,6 +139,33 @@ public final class ImageDecoder {
         closeQuietly(input);
       }
     }
+  }
+
+  /**
+   * A whole JPEG that the native decoder gives ImageIO's samples for, checked from its frame header alone;
+   * empty for anything else (ImageIO then reads the header, with its own checks and messages).
+   */
+  private Optional<PendingImage> openNativeJpeg(byte[] bytes, String source) throws ImageRejectedException {
+    Optional<JpegHeader> header = JpegHeader.parse(bytes);
+    if (header.isEmpty() || !header.get().nativeDecodable()) {
+      return Optional.empty();
+    }
+    Optional<NativeJpeg> decoder = nativeJpeg.get();
+    if (decoder.isEmpty()) {
+      return Optional.empty();
+    }
+    JpegHeader jpeg = header.get();
+    long width = jpeg.width();
+    long height = jpeg.height();
+    if (width * height > maxPixels) {
+      throw new ImageRejectedException("decode", "image of " + width + "x" + height
+          + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
+    }
+    // The Java copy of the decoded samples (the native buffers are released before it is used), counted as
+    // ImageIO's raster and planes would be: an upper bound.
+    int planes = jpeg.components() == 1 ? 1 : 3;
+    return Optional.of(new PendingImage(bytes, source, decoder.get(), jpeg,
+        new DecodeEstimate(width, height, jpeg.components(), planes), acceptTruncated));
   }
 
   /** What the reader will allocate: its destination raster, plus the raw raster when it converts (CMYK JPEG). */

@@ -27,10 +27,14 @@ public final class PendingImage implements AutoCloseable {
   private final byte[] readable;
   private final String format;
   private final String source;
-  private final ImageInputStream input;
-  private final ImageReader reader;
   private final DecodeEstimate estimate;
   private final boolean acceptTruncated;
+  /** The native decoder and the JPEG's header when the native decoder gives ImageIO's samples, else null. */
+  private final NativeJpeg nativeJpeg;
+  private final JpegHeader jpeg;
+  /** ImageIO's reader, from open() or made when the native decoder hands the image back. */
+  private ImageInputStream input;
+  private ImageReader reader;
   private Optional<String> damage;
 
   PendingImage(byte[] readable, String format, String source, ImageInputStream input, ImageReader reader,
@@ -43,6 +47,21 @@ public final class PendingImage implements AutoCloseable {
     this.estimate = estimate;
     this.damage = damage;
     this.acceptTruncated = acceptTruncated;
+    this.nativeJpeg = null;
+    this.jpeg = null;
+  }
+
+  /** A whole JPEG for the native decoder, with no ImageIO reader yet. */
+  PendingImage(byte[] bytes, String source, NativeJpeg nativeJpeg, JpegHeader jpeg, DecodeEstimate estimate,
+      boolean acceptTruncated) {
+    this.readable = bytes;
+    this.format = "JPEG";
+    this.source = source;
+    this.estimate = estimate;
+    this.damage = Optional.empty();
+    this.acceptTruncated = acceptTruncated;
+    this.nativeJpeg = nativeJpeg;
+    this.jpeg = jpeg;
   }
 
   public int width() {
@@ -67,7 +86,7 @@ public final class PendingImage implements AutoCloseable {
     return damage;
   }
 
-  /** Decodes the first frame into planes. */
+  /** Decodes the first frame into planes, with ImageIO. */
   public DecodedImage decode() throws ImageRejectedException {
     try {
       return ImageDecoder.toPlanes(read());
@@ -76,7 +95,58 @@ public final class PendingImage implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@link #decodePixels} decodes with the native JPEG decoder (which may reduce the image in the
+   * DCT domain) rather than ImageIO, as far as the header tells.
+   */
+  public boolean decodesNatively() {
+    return nativeJpeg != null;
+  }
+
+  /**
+   * Decodes the first frame for preprocessing: a JPEG that the native decoder handles is decoded reduced by
+   * up to {@code maxReduction} (1, 2, 4 or 8) and, for a gray model, as its luma plane when reduced; anything
+   * else is decoded by ImageIO at full size, as 8-bit samples where the reader produced them, else as float
+   * planes. The result's size is the decoded one; {@link #width()} and {@link #height()} stay the file's.
+   */
+  public ImagePixels decodePixels(int maxReduction, int modelChannels) throws ImageRejectedException {
+    try {
+      if (nativeJpeg != null) {
+        int reduction = Math.max(1, Math.min(8, Integer.highestOneBit(Math.max(1, maxReduction))));
+        // Reduced, a gray model takes libjpeg's luma plane (skipping the chroma, as PIL's draft("L") does);
+        // at full size colour is decoded and converted as ImageIO's samples would be, for the same result.
+        boolean gray = jpeg.components() == 1 || (modelChannels == 1 && reduction > 1);
+        Optional<PixelRaster> pixels = nativeJpeg.decode(readable, reduction, gray);
+        if (pixels.isPresent()) {
+          return pixels.get();
+        }
+        openReader();
+      }
+      BufferedImage image = read();
+      Optional<PixelRaster> raster = PixelRaster.of(image);
+      return raster.isPresent() ? raster.get() : ImageDecoder.toPlanes(image);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory();
+    }
+  }
+
+  /** ImageIO's reader for a JPEG that was meant for the native decoder. */
+  private void openReader() throws ImageRejectedException {
+    if (reader != null) {
+      return;
+    }
+    input = new ByteArrayImageInputStream(readable);
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+    if (!readers.hasNext()) {
+      ImageDecoder.closeQuietly(input);
+      throw new ImageRejectedException("decode", "corrupt or truncated JPEG: no ImageIO reader accepts it");
+    }
+    reader = readers.next();
+    reader.setInput(input, true, true);
+  }
+
   private BufferedImage read() throws ImageRejectedException {
+    openReader();
     List<String> warnings = new ArrayList<>();
     reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
     BufferedImage image;
@@ -179,7 +249,11 @@ public final class PendingImage implements AutoCloseable {
 
   @Override
   public void close() {
-    reader.dispose();
-    ImageDecoder.closeQuietly(input);
+    if (reader != null) {
+      reader.dispose();
+    }
+    if (input != null) {
+      ImageDecoder.closeQuietly(input);
+    }
   }
 }

@@ -1,16 +1,37 @@
 package org.fsqspark.image;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * Brings a decoded image to what an encoder expects: its channel count, its input size under a resize
  * policy, and its pixel range, written as CHW floats.
  *
  * <p>Resampling uses a triangle (bilinear) filter widened by the downscale factor, as PIL's antialiased
- * resize does, so large photos shrink without aliasing and same-size inputs pass through unchanged.
+ * resize does, so large photos shrink without aliasing and same-size inputs pass through unchanged. 8-bit
+ * images are resampled straight from the decoder's raster in one pass: only the rows and columns under the
+ * crop are read, each converted to the model's channels as it is read, so no float copy of the whole image is
+ * made. The arithmetic is the same, operation for operation, as for float planes, so both give the same bits.
+ *
+ * <p>JPEGs may be decoded scaled in the DCT domain ({@link #maxReduction}, what PIL's {@code draft} does):
+ * by the largest of 1/2, 1/4 and 1/8 that still leaves at least one source pixel per output pixel under the
+ * crop; the crop and filter are then laid out on the reduced image.
  */
 public final class Preprocessor implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Sample value to [0, 1] as the gray conversion computes it: multiplied by the reciprocal. */
+  private static final float[] GRAY = new float[256];
+  /** Sample value to [0, 1] as the colour conversion computes it: divided by 255. */
+  private static final float[] COLOUR = new float[256];
+  private static final float GRAY_SCALE = 1f / 255L;
+
+  static {
+    for (int i = 0; i < 256; i++) {
+      GRAY[i] = i * GRAY_SCALE;
+      COLOUR[i] = i / 255f;
+    }
+  }
 
   private final int channels;
   private final int height;
@@ -39,24 +60,66 @@ public final class Preprocessor implements Serializable {
     return channels * height * width;
   }
 
+  /** Channels the model takes: 1 or 3. */
+  public int channels() {
+    return channels;
+  }
+
   /**
-   * Heap that {@link #write} allocates for an image of this size beyond its input planes: a converted copy
-   * when the channel counts differ, and one horizontally resampled buffer.
+   * Heap that {@link #write} allocates for an image of this size beyond its decoded pixels: a converted copy
+   * when float planes have other channels than the model, and the horizontally resampled rows.
    */
   public long workingBytes(long imageWidth, long imageHeight, int imageChannels) {
     long pixels = imageWidth * imageHeight;
     long converted = imageChannels == channels ? 0 : 4L * channels * pixels;
-    return converted + 4L * imageHeight * width;
+    return converted + 4L * channels * imageHeight * width + 4L * channels * imageWidth;
+  }
+
+  /**
+   * The largest DCT reduction (1, 2, 4 or 8) a decoder may apply to an image of this size: the largest whose
+   * result still has at least one pixel per output pixel across the crop, by PIL's {@code draft} rule.
+   */
+  public int maxReduction(int imageWidth, int imageHeight) {
+    Geometry g = geometry(imageWidth, imageHeight);
+    long neededW = (long) Math.ceil(g.outW * (double) imageWidth / g.srcW);
+    long neededH = (long) Math.ceil(g.outH * (double) imageHeight / g.srcH);
+    long scale = Math.min(imageWidth / Math.max(1, neededW), imageHeight / Math.max(1, neededH));
+    return scale >= 8 ? 8 : scale >= 4 ? 4 : scale >= 2 ? 2 : 1;
+  }
+
+  /** Decodes {@code image} (DCT-scaled where {@link #maxReduction} allows) and writes it into {@code out}. */
+  public void write(PendingImage image, float[] out, int offset) throws ImageRejectedException {
+    write(image.decodePixels(maxReduction(image.width(), image.height()), channels), out, offset);
   }
 
   /** Writes the image as CHW floats in the pixel range into {@code out} at {@code offset}. */
-  public void write(DecodedImage image, float[] out, int offset) {
-    float[] planes = convertChannels(image);
-    int w = image.width();
-    int h = image.height();
-    int planeOut = height * width;
-    switch (policy) {
-      case STRETCH -> resample(planes, w, h, 0, 0, w, h, width, height, out, offset, width, 0, 0);
+  public void write(ImagePixels image, float[] out, int offset) {
+    Geometry g = geometry(image.width(), image.height());
+    if (policy == ResizePolicy.PAD) {
+      Arrays.fill(out, offset, offset + valuesPerImage(), 0f);
+    }
+    if (image instanceof PixelRaster raster) {
+      resample(raster, g, out, offset);
+    } else {
+      DecodedImage planes = (DecodedImage) image;
+      resample(convertChannels(planes), planes.width(), planes.height(), g, out, offset);
+    }
+    float span = pixelMax - pixelMin;
+    for (int i = offset; i < offset + valuesPerImage(); i++) {
+      out[i] = out[i] * span + pixelMin;
+    }
+  }
+
+  /** Which source rectangle becomes which output rectangle, placed at (x0, y0) of the model's input. */
+  private record Geometry(double srcX, double srcY, double srcW, double srcH, int outW, int outH, int x0, int y0) {
+    boolean copies(int w, int h) {
+      return srcX == 0 && srcY == 0 && srcW == w && srcH == h && outW == w && outH == h;
+    }
+  }
+
+  private Geometry geometry(int w, int h) {
+    return switch (policy) {
+      case STRETCH -> new Geometry(0, 0, w, h, width, height, 0, 0);
       case CENTER_CROP -> {
         double targetAspect = (double) width / height;
         double cropW = w;
@@ -66,23 +129,15 @@ public final class Preprocessor implements Serializable {
         } else {
           cropH = w / targetAspect;
         }
-        resample(planes, w, h, (w - cropW) / 2, (h - cropH) / 2, cropW, cropH, width, height, out, offset, width,
-            0, 0);
+        yield new Geometry((w - cropW) / 2, (h - cropH) / 2, cropW, cropH, width, height, 0, 0);
       }
       case PAD -> {
         double scale = Math.min((double) width / w, (double) height / h);
         int contentW = Math.max(1, Math.min(width, (int) Math.round(w * scale)));
         int contentH = Math.max(1, Math.min(height, (int) Math.round(h * scale)));
-        java.util.Arrays.fill(out, offset, offset + channels * planeOut, 0f);
-        resample(planes, w, h, 0, 0, w, h, contentW, contentH, out, offset, width,
-            (width - contentW) / 2, (height - contentH) / 2);
+        yield new Geometry(0, 0, w, h, contentW, contentH, (width - contentW) / 2, (height - contentH) / 2);
       }
-      default -> throw new IllegalStateException("Unhandled resize policy " + policy);
-    }
-    float span = pixelMax - pixelMin;
-    for (int i = offset; i < offset + channels * planeOut; i++) {
-      out[i] = out[i] * span + pixelMin;
-    }
+    };
   }
 
   private float[] convertChannels(DecodedImage image) {
@@ -95,7 +150,7 @@ public final class Preprocessor implements Serializable {
       // ITU-R BT.601 luma, the weights PIL's convert("L") uses.
       float[] gray = new float[pixels];
       for (int i = 0; i < pixels; i++) {
-        gray[i] = 0.299f * source[i] + 0.587f * source[pixels + i] + 0.114f * source[2 * pixels + i];
+        gray[i] = luma(source[i], source[pixels + i], source[2 * pixels + i]);
       }
       return gray;
     }
@@ -106,33 +161,124 @@ public final class Preprocessor implements Serializable {
     return rgb;
   }
 
-  /** Resamples the source rectangle of every channel to outW x outH, placed at (x0, y0) of a stride-wide plane. */
-  private void resample(float[] planes, int w, int h, double srcX, double srcY, double srcW, double srcH,
-      int outW, int outH, float[] out, int offset, int stride, int x0, int y0) {
+  private static float luma(float red, float green, float blue) {
+    return 0.299f * red + 0.587f * green + 0.114f * blue;
+  }
+
+  /** Resamples float planes: every row horizontally, then the columns. */
+  private void resample(float[] planes, int w, int h, Geometry g, float[] out, int offset) {
     int planeOut = height * width;
-    if (srcX == 0 && srcY == 0 && srcW == w && srcH == h && outW == w && outH == h) {
+    if (g.copies(w, h)) {
       // Same size: the filter's weights are exactly 1 on the pixel itself, so copy the rows.
       for (int c = 0; c < channels; c++) {
         for (int y = 0; y < h; y++) {
-          System.arraycopy(planes, c * w * h + y * w, out, offset + c * planeOut + (y0 + y) * stride + x0, w);
+          System.arraycopy(planes, c * w * h + y * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
         }
       }
       return;
     }
-    Taps horizontal = Taps.of(w, srcX, srcW, outW);
-    Taps vertical = Taps.of(h, srcY, srcH, outH);
-    float[] rows = new float[h * outW];
+    Taps horizontal = Taps.of(w, g.srcX, g.srcW, g.outW);
+    Taps vertical = Taps.of(h, g.srcY, g.srcH, g.outH);
+    float[] rows = new float[h * g.outW];
     for (int c = 0; c < channels; c++) {
       int base = c * w * h;
       for (int y = 0; y < h; y++) {
-        for (int x = 0; x < outW; x++) {
-          rows[y * outW + x] = horizontal.apply(planes, base + y * w, 1, x);
+        for (int x = 0; x < g.outW; x++) {
+          rows[y * g.outW + x] = horizontal.apply(planes, base + y * w, x);
         }
       }
-      for (int y = 0; y < outH; y++) {
-        for (int x = 0; x < outW; x++) {
-          out[offset + c * planeOut + (y0 + y) * stride + x0 + x] = vertical.apply(rows, x, outW, y);
+      vertical.applyToRows(rows, 0, g.outW, out, offset + c * planeOut + g.y0 * width + g.x0, width);
+    }
+  }
+
+  /**
+   * Resamples 8-bit samples: each source row under the crop is converted to the model's channels (the same
+   * float operations as {@link ImageDecoder#toPlanes} and {@link #convertChannels}) and resampled
+   * horizontally; the columns of those rows are resampled last.
+   */
+  private void resample(PixelRaster raster, Geometry g, float[] out, int offset) {
+    int w = raster.width();
+    int h = raster.height();
+    int planeOut = height * width;
+    if (g.copies(w, h)) {
+      float[] line = new float[channels * w];
+      for (int y = 0; y < h; y++) {
+        convertRow(raster, y, 0, w, line);
+        for (int c = 0; c < channels; c++) {
+          System.arraycopy(line, c * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
         }
+      }
+      return;
+    }
+    Taps horizontal = Taps.of(w, g.srcX, g.srcW, g.outW);
+    Taps vertical = Taps.of(h, g.srcY, g.srcH, g.outH);
+    int colFrom = horizontal.from();
+    int cols = horizontal.to() - colFrom;
+    int rowFrom = vertical.from();
+    int rowCount = vertical.to() - rowFrom;
+    float[] line = new float[channels * cols];
+    float[] rows = new float[channels * rowCount * g.outW];
+    int channelRows = rowCount * g.outW;
+    for (int y = rowFrom; y < rowFrom + rowCount; y++) {
+      convertRow(raster, y, colFrom, cols, line);
+      int target = (y - rowFrom) * g.outW;
+      if (channels == 3) {
+        horizontal.applyToThree(line, cols, -colFrom, rows, target, channelRows);
+      } else {
+        for (int x = 0; x < g.outW; x++) {
+          rows[target + x] = horizontal.apply(line, -colFrom, x);
+        }
+      }
+    }
+    for (int c = 0; c < channels; c++) {
+      vertical.applyToRows(rows, c * rowCount * g.outW - rowFrom * g.outW, g.outW, out,
+          offset + c * planeOut + g.y0 * width + g.x0, width);
+    }
+  }
+
+  /** Columns [from, from + count) of row y as the model's channels, one run of {@code count} floats per channel. */
+  private void convertRow(PixelRaster raster, int y, int from, int count, float[] line) {
+    byte[] s = raster.samples();
+    int step = raster.pixelStride();
+    int at = raster.offset() + y * raster.rowStride() + from * step;
+    int alpha = raster.alphaBand();
+    boolean straight = alpha >= 0 && !raster.premultiplied();
+    int[] bands = raster.colourBands();
+    if (bands.length == 1) {
+      int gray = bands[0];
+      for (int x = 0; x < count; x++, at += step) {
+        float value = GRAY[s[at + gray] & 0xff];
+        if (straight) {
+          // As toPlanes: value * alpha * (1 / 255), left to right.
+          value = value * (s[at + alpha] & 0xff) * GRAY_SCALE;
+        }
+        line[x] = value;
+        if (channels == 3) {
+          line[count + x] = value;
+          line[2 * count + x] = value;
+        }
+      }
+      return;
+    }
+    int red = bands[0];
+    int green = bands[1];
+    int blue = bands[2];
+    for (int x = 0; x < count; x++, at += step) {
+      float r = COLOUR[s[at + red] & 0xff];
+      float gr = COLOUR[s[at + green] & 0xff];
+      float b = COLOUR[s[at + blue] & 0xff];
+      if (straight) {
+        float a = COLOUR[s[at + alpha] & 0xff];
+        r = r * a;
+        gr = gr * a;
+        b = b * a;
+      }
+      if (channels == 1) {
+        line[x] = luma(r, gr, b);
+      } else {
+        line[x] = r;
+        line[count + x] = gr;
+        line[2 * count + x] = b;
       }
     }
   }
@@ -174,14 +320,78 @@ public final class Preprocessor implements Serializable {
       return new Taps(first, count, weights);
     }
 
-    float apply(float[] data, int base, int step, int i) {
+    /** First source index any output reads. */
+    int from() {
+      int from = Integer.MAX_VALUE;
+      for (int f : first) {
+        from = Math.min(from, f);
+      }
+      return from;
+    }
+
+    /** One past the last source index any output reads. */
+    int to() {
+      int to = 0;
+      for (int i = 0; i < first.length; i++) {
+        to = Math.max(to, first[i] + count[i]);
+      }
+      return to;
+    }
+
+    /** Output i along a contiguous run of samples starting at {@code base}. */
+    float apply(float[] data, int base, int i) {
       float[] w = weights[i];
-      int at = base + first[i] * step;
+      int at = base + first[i];
       float sum = 0;
-      for (int k = 0; k < count[i]; k++, at += step) {
-        sum += w[k] * data[at];
+      for (int k = 0; k < count[i]; k++) {
+        sum += w[k] * data[at + k];
       }
       return sum;
+    }
+
+    /**
+     * Every output of three channels stored one after another ({@code channelLength} apart, starting at
+     * {@code base}) into {@code out} at {@code target}, {@code outChannelLength} apart: each channel adds its
+     * taps in the same order as {@link #apply}, all three in one pass over the taps.
+     */
+    void applyToThree(float[] data, int channelLength, int base, float[] out, int target, int outChannelLength) {
+      for (int i = 0; i < first.length; i++) {
+        float[] w = weights[i];
+        int at = base + first[i];
+        int n = count[i];
+        float red = 0;
+        float green = 0;
+        float blue = 0;
+        for (int k = 0; k < n; k++) {
+          float weight = w[k];
+          red += weight * data[at + k];
+          green += weight * data[channelLength + at + k];
+          blue += weight * data[2 * channelLength + at + k];
+        }
+        out[target + i] = red;
+        out[outChannelLength + target + i] = green;
+        out[2 * outChannelLength + target + i] = blue;
+      }
+    }
+
+    /**
+     * Output rows from rows of {@code rowLength} floats, source row j at {@code base + j * rowLength}: every
+     * output value adds its taps in the same order as {@link #apply}, a whole row at a time so the loop over x
+     * vectorises.
+     */
+    void applyToRows(float[] rows, int base, int rowLength, float[] out, int outBase, int outStride) {
+      for (int y = 0; y < first.length; y++) {
+        int target = outBase + y * outStride;
+        Arrays.fill(out, target, target + rowLength, 0f);
+        float[] w = weights[y];
+        for (int k = 0; k < count[y]; k++) {
+          float weight = w[k];
+          int source = base + (first[y] + k) * rowLength;
+          for (int x = 0; x < rowLength; x++) {
+            out[target + x] += weight * rows[source + x];
+          }
+        }
+      }
     }
   }
 }

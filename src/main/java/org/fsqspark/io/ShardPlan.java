@@ -8,36 +8,38 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * How an input is cut into shards: image files in runs of at most {@code filesPerShard} in path order
- * (and, when {@code maxShardBytes} is set, of at most about that many bytes), every Parquet file or tar on
- * its own. The same listing always gives the same shards, which is what lets a
- * re-run recognise the shards an earlier run already committed; {@link #digest()} detects a changed input.
+ * How an input is cut into shards: image files in runs in path order, every Parquet file or tar on its own.
+ * Automatic runs of image files are cut by estimated work (the file's bytes plus a fixed cost per file), so a
+ * shard of thumbnails holds thousands of files and a shard of photos a few hundred; an explicit
+ * {@code filesPerShard} cuts runs of exactly that many. The same listing always gives the same shards, which is
+ * what lets a re-run recognise the shards an earlier run already committed; {@link #digest()} detects a
+ * changed input or layout.
+ *
+ * @param filesPerShard the explicit run length, or 0 for automatic
+ * @param maxShardBytes the work of one automatic shard, in bytes with {@link #FILE_WORK_BYTES} counted per file
+ *     (0 for an explicit run length)
  */
 public record ShardPlan(InputListing.Result listing, int filesPerShard, long maxShardBytes, List<Shard> shards,
     String digest) {
-  /** Largest default run of image files per shard. */
-  public static final int MAX_DEFAULT_FILES_PER_SHARD = 1000;
-  /** Smallest default run: below it a task costs more in scheduling and files than it saves. */
-  public static final int MIN_DEFAULT_FILES_PER_SHARD = 16;
-  /** Default shard count to aim for on small inputs, so even a few hundred images use every core. */
+  /** At most this many automatic shards until shards reach {@link #MAX_SHARD_WORK}. */
   public static final int TARGET_SHARDS = 32;
-  /** Smallest default byte limit per shard, so small inputs are not cut into many tiny tasks. */
-  public static final long MIN_DEFAULT_SHARD_BYTES = 1L << 20;
-
   /**
-   * The default files per shard for a folder of {@code files} images: about {@link #TARGET_SHARDS} shards,
-   * within 16..1000 files each. It depends on the input only (never on the cluster), so a re-run elsewhere
-   * still recognises the shards of an earlier run.
+   * What a file costs beyond its bytes, in bytes: reading, a decoder's setup, a batch slot, a token row. About
+   * what decoding 4 KiB of JPEG costs, so a 300-byte thumbnail weighs a tenth of a 45 KB photo.
    */
-  public static int defaultFilesPerShard(int files) {
-    int perShard = (files + TARGET_SHARDS - 1) / TARGET_SHARDS;
-    return Math.max(MIN_DEFAULT_FILES_PER_SHARD, Math.min(MAX_DEFAULT_FILES_PER_SHARD, perShard));
-  }
+  public static final long FILE_WORK_BYTES = 4 << 10;
+  /**
+   * Least work per automatic shard: about 4,000 thumbnails or 300 photos, half a second or more of a core,
+   * so that Spark's cost per task (about 10 ms here, with our shard's open and commit) stays near 2%.
+   */
+  public static final long MIN_SHARD_WORK = 16L << 20;
+  /** Most work per automatic shard, so large inputs keep shards of a few seconds to resume and balance. */
+  public static final long MAX_SHARD_WORK = 256L << 20;
+  /** Automatic shard counts below {@link #TARGET_SHARDS} are multiples of this, so 2 or 4 cores finish together. */
+  public static final int SHARD_MULTIPLE = 4;
 
   /**
-   * Cuts a listing into shards; {@code filesPerShard} 0 chooses {@link #defaultFilesPerShard} and also caps
-   * each shard at {@link #defaultMaxShardBytes}: decode time follows encoded bytes more than file count, so a
-   * folder of large photos after many thumbnails is spread over several tasks instead of one straggler.
+   * Cuts a listing into shards; {@code filesPerShard} 0 cuts image files by estimated work ({@link #automatic}).
    */
   public static ShardPlan of(InputListing.Result listing, int filesPerShard) {
     if (filesPerShard < 0) {
@@ -49,29 +51,55 @@ public record ShardPlan(InputListing.Result listing, int filesPerShard, long max
       for (InputListing.Entry file : files) {
         shards.add(new Shard(shards.size(), listing.format(), List.of(file)));
       }
-      return new ShardPlan(listing, 1, 0, List.copyOf(shards), digestOf(listing, 1, 0));
+      return new ShardPlan(listing, 1, 0, List.copyOf(shards), digestOf(listing, "one per file"));
     }
-    long maxBytes = filesPerShard == 0 ? defaultMaxShardBytes(files) : 0;
-    int perShard = filesPerShard == 0 ? defaultFilesPerShard(files.size()) : filesPerShard;
+    if (filesPerShard == 0) {
+      return automatic(listing);
+    }
     List<Shard> shards = new ArrayList<>();
-    int start = 0;
-    long bytes = 0;
-    for (int i = 0; i < files.size(); i++) {
-      bytes += files.get(i).length();
-      boolean full = i + 1 - start == perShard || (maxBytes > 0 && bytes >= maxBytes);
-      if (full || i == files.size() - 1) {
-        shards.add(new Shard(shards.size(), listing.format(), files.subList(start, i + 1)));
-        start = i + 1;
-        bytes = 0;
-      }
+    for (int start = 0; start < files.size(); start += filesPerShard) {
+      shards.add(new Shard(shards.size(), listing.format(), files.subList(start, Math.min(files.size(),
+          start + filesPerShard))));
     }
-    return new ShardPlan(listing, perShard, maxBytes, List.copyOf(shards), digestOf(listing, perShard, maxBytes));
+    return new ShardPlan(listing, filesPerShard, 0, List.copyOf(shards), digestOf(listing, "files " + filesPerShard));
   }
 
-  /** The default byte limit per shard: about a {@link #TARGET_SHARDS}th of the input, at least 1 MiB. */
-  public static long defaultMaxShardBytes(List<InputListing.Entry> files) {
-    long total = files.stream().mapToLong(InputListing.Entry::length).sum();
-    return Math.max(MIN_DEFAULT_SHARD_BYTES, (total + TARGET_SHARDS - 1) / TARGET_SHARDS);
+  /**
+   * Image files cut into shards of equal estimated work: as many as {@link #MIN_SHARD_WORK} allows up to
+   * {@link #TARGET_SHARDS} (rounded up to a multiple of {@link #SHARD_MULTIPLE}), more only when shards would
+   * exceed {@link #MAX_SHARD_WORK}. Shard k ends at the first file where the work so far reaches k/n of the total.
+   */
+  static ShardPlan automatic(InputListing.Result listing) {
+    List<InputListing.Entry> files = listing.files();
+    long total = 0;
+    for (InputListing.Entry file : files) {
+      total += work(file);
+    }
+    long count = Math.min(TARGET_SHARDS, (total + MIN_SHARD_WORK - 1) / MIN_SHARD_WORK);
+    if (count > 1) {
+      count = Math.min(TARGET_SHARDS, (count + SHARD_MULTIPLE - 1) / SHARD_MULTIPLE * SHARD_MULTIPLE);
+    }
+    count = Math.max(count, (total + MAX_SHARD_WORK - 1) / MAX_SHARD_WORK);
+    count = Math.max(1, Math.min(count, files.size()));
+    List<Shard> shards = new ArrayList<>();
+    int start = 0;
+    long done = 0;
+    for (int i = 0; i < files.size(); i++) {
+      done += work(files.get(i));
+      long boundary = (long) Math.ceil((double) total * (shards.size() + 1) / count);
+      if (done >= boundary || i == files.size() - 1) {
+        shards.add(new Shard(shards.size(), listing.format(), files.subList(start, i + 1)));
+        start = i + 1;
+      }
+    }
+    long perShard = (total + count - 1) / count;
+    return new ShardPlan(listing, 0, perShard, List.copyOf(shards),
+        digestOf(listing, "work " + FILE_WORK_BYTES + " " + count));
+  }
+
+  /** A file's estimated work: its bytes plus {@link #FILE_WORK_BYTES}. */
+  static long work(InputListing.Entry file) {
+    return file.length() + FILE_WORK_BYTES;
   }
 
   /** Input files in all shards. */
@@ -79,10 +107,10 @@ public record ShardPlan(InputListing.Result listing, int filesPerShard, long max
     return listing.files().size();
   }
 
-  private static String digestOf(InputListing.Result listing, int step, long maxBytes) {
+  private static String digestOf(InputListing.Result listing, String layout) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update((listing.format() + "\n" + step + "\n" + maxBytes + "\n").getBytes(StandardCharsets.UTF_8));
+      sha.update((listing.format() + "\n" + layout + "\n").getBytes(StandardCharsets.UTF_8));
       for (InputListing.Entry entry : listing.files()) {
         sha.update((relative(listing.root(), entry.path()) + "\t" + entry.length() + "\n").getBytes(StandardCharsets.UTF_8));
       }

@@ -16,10 +16,10 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.image.ImageRejectedException;
+import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
@@ -198,11 +198,13 @@ final class DecodeShards implements FlatMapFunction<Iterator<Row>, DecodeShards.
         return;
       }
       byte[] bytes = FileNames.readAll(conf, source);
-      DecodedImage image = new ImageDecoder().decode(bytes, source);
       Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
           manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
       original = new float[preprocessor.valuesPerImage()];
-      preprocessor.write(image, original, 0);
+      // Decoded and preprocessed as tokenize does (DCT-scaled where it is), so the PSNR compares like with like.
+      try (PendingImage image = new ImageDecoder().open(bytes, source)) {
+        preprocessor.write(image, original, 0);
+      }
     } catch (IOException | ImageRejectedException | RuntimeException e) {
       partial.missingOriginals++;
       return;

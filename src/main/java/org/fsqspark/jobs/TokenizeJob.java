@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -54,11 +55,18 @@ public final class TokenizeJob {
   private final SparkSession spark;
   private final TokenizeConfig config;
   private final PrintWriter console;
+  private final TokenizePrelude prelude;
 
   public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console) {
+    this(spark, config, console, null);
+  }
+
+  /** A job whose input may have been listed before Spark started ({@link TokenizePrelude}). */
+  public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console, TokenizePrelude prelude) {
     this.spark = spark;
     this.config = config;
     this.console = console;
+    this.prelude = prelude;
   }
 
   /** What tokenize writes into its output; {@code --overwrite} deletes these and nothing else. */
@@ -73,16 +81,20 @@ public final class TokenizeJob {
         config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
         new OutputFolder.Input("--input", config.input()),
         new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
-    ModelSource modelPackage = loadModel(hadoop);
+    Optional<TokenizePrelude.CheckedModel> checked = prelude == null ? Optional.empty() : prelude.checkedModel();
+    ModelSource modelPackage = checked.isPresent() ? checked.get().source() : loadModel(hadoop);
     TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
     // Before anything starts the engine here: in local mode this JVM's engine is the executors' one.
     JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     checkBatchMemory(manifest);
-    boolean loadedHere = checkModel(modelPackage);
+    boolean loadedHere = checked.isPresent() && checked.get().checked() ? checked.get().loadedHere()
+        : checkModel(modelPackage);
     spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
     long listing = System.nanoTime();
-    ShardPlan plan = ShardPlan.of(InputListing.list(hadoop, config.input(), config.format()), config.filesPerShard());
-    LOG.info("Listed {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
+    InputListing.Result listed = prelude != null && prelude.listing().isPresent() ? prelude.listing().get()
+        : InputListing.list(hadoop, config.input(), config.format());
+    ShardPlan plan = ShardPlan.of(listed, config.filesPerShard());
+    LOG.info("Listed and planned {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
     RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
         plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
@@ -281,13 +293,18 @@ public final class TokenizeJob {
 
   /** The bundled default, a local folder (shipped in a broadcast), or a folder on shared storage. */
   private ModelSource loadModel(Configuration hadoop) {
-    if ("default".equals(config.model())) {
-      return ModelPackage.bundledDefault();
-    }
-    if (SharedModelFolder.isShared(config.model())) {
+    if (!"default".equals(config.model()) && SharedModelFolder.isShared(config.model())) {
       return SharedModelFolder.open(hadoop, config.model());
     }
-    String local = config.model().startsWith("file:") ? java.net.URI.create(config.model()).getPath() : config.model();
+    return loadLocalModel(config.model());
+  }
+
+  /** The bundled default or a model folder on this machine. */
+  static ModelSource loadLocalModel(String model) {
+    if ("default".equals(model)) {
+      return ModelPackage.bundledDefault();
+    }
+    String local = model.startsWith("file:") ? java.net.URI.create(model).getPath() : model;
     return ModelPackage.of(ModelFolder.open(Path.of(local)));
   }
 

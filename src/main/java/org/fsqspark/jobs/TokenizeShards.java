@@ -17,7 +17,6 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.fsqspark.image.DecodeBudget;
 import org.fsqspark.image.DecodeMemoryException;
-import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.PendingImage;
@@ -199,16 +198,15 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
       try (PendingImage pending = decoder.open(bytes, record.source());
           DecodeBudget.Permit permit = DecodeBudget.shared().admit(pending.estimate().bytes()
               + preprocessor.workingBytes(pending.width(), pending.height(), pending.estimate().planes()))) {
-        DecodedImage image = pending.decode();
         float[] pixels = new float[preprocessor.valuesPerImage()];
         try {
-          preprocessor.write(image, pixels, 0);
+          preprocessor.write(pending, pixels, 0);
         } catch (OutOfMemoryError e) {
           throw new DecodeMemoryException("ran out of heap preprocessing " + record.source() + " ("
-              + image.width() + "x" + image.height() + " pixels): give the executors more memory, or lower"
+              + pending.width() + "x" + pending.height() + " pixels): give the executors more memory, or lower"
               + " --max-pixels to reject such images");
         }
-        return new Prepared(record, pixels, image.height(), image.width(), null, null,
+        return new Prepared(record, pixels, pending.height(), pending.width(), null, null,
             pending.damage().orElse(null));
       }
     } catch (InputRecord.UnreadableInputException e) {

@@ -5,14 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
+import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.model.TokenizerManifest;
 
 /**
- * Decode + preprocess on this one thread, as one of the job's decode threads does it: read the file, decode
- * with {@link ImageDecoder}, preprocess with {@link Preprocessor} into the model's float buffer. The first
+ * Decode + preprocess on this one thread, as one of the job's decode threads does it: read the file, open with
+ * {@link ImageDecoder} and preprocess with {@link Preprocessor} into the model's float buffer, as the job does. The first
  * WARMUP files warm the JIT; the next COUNT (0: all the rest) are timed. scripts/bench pins it to one core
  * beside the PIL twin ({@code dataloader-peer.py decode}). Prints {@code java_images_per_s: N}.
  *
@@ -49,8 +49,11 @@ public final class DecodeBench {
   }
 
   private static float decode(Path file, Preprocessor preprocessor, float[] out) throws Exception {
-    DecodedImage image = new ImageDecoder().decode(Files.readAllBytes(file), file.toString());
-    preprocessor.write(image, out, 0);
+    // The job's path (TokenizeShards.prepare): open reads the header, then the preprocessor decodes at the
+    // reduced size it needs (DCT-domain JPEG reduction) straight into the model's buffer.
+    try (PendingImage pending = new ImageDecoder().open(Files.readAllBytes(file), file.toString())) {
+      preprocessor.write(pending, out, 0);
+    }
     return out[out.length / 2];
   }
 }

@@ -23,7 +23,7 @@ class TokenizeCommandTest {
         "--output", work.resolve("tokens").toString(), "--progress-interval", "1");
     assertThat(tokenize.exitCode()).as(tokenize.err()).isZero();
     assertThat(tokenize.out()).contains("tokenized 30 of 30 images (0 rejected)", "executor JVM(s)");
-    assertThat(tokenize.err()).contains("tokenize: 30 image files in 2 shard(s) under", "tokenize: done, 30 tokenized, 0 rejected");
+    assertThat(tokenize.err()).contains("tokenize: 30 image files in 1 shard(s) under", "tokenize: done, 30 tokenized, 0 rejected");
 
     CliRunner.Result stats = CliRunner.run("stats", "--master", "local[2]", "--input",
         work.resolve("tokens").toString(), "--output", work.resolve("stats").toString());

@@ -46,9 +46,9 @@ class DecodeBudgetTest {
       assertThat(image.estimate().bytes()).isEqualTo(64_000_000L * (8 + 12) + 8L * 65536);
     }
     Preprocessor grayModel = new Preprocessor(1, 28, 28, ResizePolicy.CENTER_CROP, 0, 1);
-    assertThat(grayModel.workingBytes(8000, 8000, 3)).as("a gray copy, and one resampled buffer")
-        .isEqualTo(64_000_000L * 4 + 8000L * 28 * 4);
-    assertThat(grayModel.workingBytes(8000, 8000, 1)).isEqualTo(8000L * 28 * 4);
+    assertThat(grayModel.workingBytes(8000, 8000, 3)).as("a gray copy, one resampled buffer and one converted row")
+        .isEqualTo(64_000_000L * 4 + 8000L * 28 * 4 + 8000L * 4);
+    assertThat(grayModel.workingBytes(8000, 8000, 1)).isEqualTo(8000L * 28 * 4 + 8000L * 4);
   }
 
   @Test

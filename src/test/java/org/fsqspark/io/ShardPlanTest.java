@@ -9,43 +9,67 @@ import org.junit.jupiter.api.Test;
 
 class ShardPlanTest {
   @Test
-  void thumbnailsAreCutByCountAndLargePhotosByBytes() {
-    List<InputListing.Entry> files = new ArrayList<>();
-    for (int i = 0; i < 3200; i++) {
-      files.add(new InputListing.Entry("/in/a/" + String.format("%05d", i) + ".png", 400));
-    }
-    for (int i = 0; i < 128; i++) {
-      files.add(new InputListing.Entry("/in/b/" + String.format("%05d", i) + ".jpg", 500_000));
-    }
-    ShardPlan plan = ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), 0);
-    long total = 3200 * 400L + 128 * 500_000L;
-    assertThat(plan.maxShardBytes()).isEqualTo((total + 31) / 32);
-    assertThat(plan.filesPerShard()).isEqualTo(104);
-    assertThat(plan.shards()).allSatisfy(shard -> assertThat(shard.files().size()).isLessThanOrEqualTo(104));
-    // the photos are 64 of 65 MB: at about 2 MB per shard they make ~26 shards, not one straggler
-    long photoShards = plan.shards().stream().filter(s -> s.files().get(0).path().startsWith("/in/b/")).count();
-    assertThat(photoShards).isGreaterThanOrEqualTo(24);
-    assertThat(plan.shards().stream().mapToInt(s -> s.files().size()).sum()).isEqualTo(files.size());
-    assertThat(plan.shards()).extracting(Shard::index).containsExactlyElementsOf(
-        java.util.stream.IntStream.range(0, plan.shards().size()).boxed().toList());
-    assertThat(ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), 0).digest())
-        .isEqualTo(plan.digest());
+  void tenThousandThumbnailsMakeAFewLargeShards() {
+    List<InputListing.Entry> files = files("/in/", 10_000, 350);
+    ShardPlan plan = plan(files);
+    // 10,000 x (350 + 4096) bytes of work is under three times the least work per shard: 4 shards of 2,500.
+    assertThat(plan.shards()).hasSize(4);
+    assertThat(plan.shards()).allSatisfy(shard -> assertThat(shard.files()).hasSize(2500));
+    assertThat(plan.filesPerShard()).isZero();
+    assertThat(plan.maxShardBytes()).isEqualTo((10_000L * (350 + ShardPlan.FILE_WORK_BYTES) + 3) / 4);
   }
 
   @Test
-  void smallInputsStayInFewShardsAndAnExplicitCountIsExact() {
-    List<InputListing.Entry> files = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      files.add(new InputListing.Entry("/in/" + i + ".jpg", 20_000));
+  void photosAfterThumbnailsSpreadOverShardsOfEqualWork() {
+    List<InputListing.Entry> files = files("/in/a/", 3200, 400);
+    files.addAll(files("/in/b/", 128, 500_000));
+    ShardPlan plan = plan(files);
+    assertThat(plan.shards()).hasSize(8);
+    long photoShards = plan.shards().stream().filter(s -> s.files().get(s.files().size() - 1).path().startsWith("/in/b/"))
+        .count();
+    assertThat(photoShards).as("64 MB of photos over shards of about 10 MB, not one straggler").isGreaterThanOrEqualTo(6);
+    long largestFile = ShardPlan.work(new InputListing.Entry("x", 500_000));
+    for (Shard shard : plan.shards()) {
+      long work = shard.files().stream().mapToLong(ShardPlan::work).sum();
+      assertThat(work).isLessThanOrEqualTo(plan.maxShardBytes() + largestFile);
     }
-    ShardPlan automatic = ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), 0);
-    assertThat(automatic.maxShardBytes()).isEqualTo(ShardPlan.MIN_DEFAULT_SHARD_BYTES);
-    assertThat(automatic.shards()).hasSize(3);
+    assertThat(plan.shards().stream().mapToInt(s -> s.files().size()).sum()).isEqualTo(files.size());
+    assertThat(plan.shards()).extracting(Shard::index).containsExactlyElementsOf(
+        java.util.stream.IntStream.range(0, plan.shards().size()).boxed().toList());
+    assertThat(plan(files).digest()).as("a function of the listing only").isEqualTo(plan.digest());
+    assertThat(plan(files).shards()).isEqualTo(plan.shards());
+  }
+
+  @Test
+  void largeInputsKeepShardsUnderTheMostWork() {
+    ShardPlan plan = plan(files("/in/", 200_000, 60_000));
+    long total = 200_000L * (60_000 + ShardPlan.FILE_WORK_BYTES);
+    assertThat(plan.shards()).hasSize((int) ((total + ShardPlan.MAX_SHARD_WORK - 1) / ShardPlan.MAX_SHARD_WORK));
+    assertThat(plan.maxShardBytes()).isLessThanOrEqualTo(ShardPlan.MAX_SHARD_WORK);
+  }
+
+  @Test
+  void smallInputsStayInOneShardAndAnExplicitCountIsExact() {
+    List<InputListing.Entry> files = files("/in/", 40, 20_000);
+    ShardPlan automatic = plan(files);
+    assertThat(automatic.shards()).hasSize(1);
     ShardPlan explicit = ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), 7);
     assertThat(explicit.maxShardBytes()).isZero();
     assertThat(explicit.shards()).hasSize(6);
     assertThat(explicit.digest()).isNotEqualTo(automatic.digest());
     assertThatThrownBy(() -> ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), -1))
         .hasMessageContaining("--files-per-shard");
+  }
+
+  private static ShardPlan plan(List<InputListing.Entry> files) {
+    return ShardPlan.of(new InputListing.Result(InputFormat.FOLDER, "/in", files), 0);
+  }
+
+  private static List<InputListing.Entry> files(String folder, int count, long length) {
+    List<InputListing.Entry> files = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      files.add(new InputListing.Entry(folder + String.format("%06d", i) + ".png", length));
+    }
+    return files;
   }
 }
