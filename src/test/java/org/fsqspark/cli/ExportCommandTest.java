@@ -361,6 +361,39 @@ class ExportCommandTest {
   }
 
   @Test
+  void aRowTheReaderCannotReadBecomesARejectAndTheOtherRowsAreExported() throws Exception {
+    Path damaged = Files.createDirectories(work.resolve("damaged"));
+    List<Column> columns = new ArrayList<>(TokenTable.COLUMNS);
+    columns.set(1, Column.optional(TokenTable.TOKENS, ColumnType.INT_LIST));
+    try (ParquetRowWriter writer = new ParquetRowWriter(new Configuration(), new org.apache.hadoop.fs.Path(
+        damaged.resolve("part-00000.parquet").toUri()), columns, TokenTable.footer(manifest, List.of()))) {
+      for (int i = 0; i < 30; i++) {
+        writer.write(new Object[] {"ok-" + i, new int[49], 7, 7, 28, 28});
+      }
+      writer.write(new Object[] {"no-tokens", null, 7, 7, 28, 28});
+    }
+    Path output = work.resolve("damaged-export");
+    CliRunner.Result result = export(damaged, output, "--format", "bin", "--validation", "0.1");
+    assertSucceeded(result);
+    assertThat(result.out()).contains("1 rejected");
+    JsonObject header = JsonParser.parseString(Files.readString(output.resolve("header.json"))).getAsJsonObject();
+    assertThat(header.get("label").isJsonNull()).isTrue();
+    JsonObject splits = header.getAsJsonObject("splits");
+    assertThat(splits.getAsJsonObject("train").get("rows").getAsLong()
+        + splits.getAsJsonObject("validation").get("rows").getAsLong()).isEqualTo(30);
+    try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT id, stage, error FROM '" + output.resolve("_rejects")
+            + "/*.parquet'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("no-tokens");
+      assertThat(rs.getString(2)).isEqualTo("export");
+      assertThat(rs.getString(3)).contains("has null tokens");
+      assertThat(rs.next()).isFalse();
+    }
+  }
+
+  @Test
   void aKilledExportRerunCompletesWithoutDuplicates() throws Exception {
     Path output = work.resolve("resumed");
     String[] options = {"--format", "bin", "--validation", String.valueOf(SHARE), "--rows-per-file", "50",
