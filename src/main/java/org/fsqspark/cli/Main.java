@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
         DecodeCommand.class,
         SamplesCommand.class,
         PriorCommand.class,
+        ExportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -3,18 +3,13 @@ package org.fsqspark.io;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -52,81 +47,42 @@ public final class TokenTableReader {
   }
 
   /**
-   * Opens a table folder (or one Parquet file): lists its part files ({@code *.parquet}, skipping names that
-   * start with {@code _} or {@code .}), reads every footer and checks that they carry one manifest.
+   * Opens a token table: a folder (its part files, recursively, skipping names that start with {@code _} or
+   * {@code .}, as Spark lists them, so the split folders of a Parquet {@code fsq export} read as one table),
+   * one Parquet file, or a glob. The manifest check is {@link TableManifest}'s: every footer must name the
+   * same tokenizer and agree with {@code _tokenizer.json}. Each part file must have the token table's columns.
    */
   public static TokenTableReader open(Configuration conf, String table) {
-    Path root = new Path(table);
-    try {
-      FileSystem fs = root.getFileSystem(conf);
-      if (!fs.exists(root)) {
-        throw new IllegalArgumentException("Token table " + table + " does not exist; pass the --output folder of"
-            + " fsq tokenize");
-      }
-      List<Path> files = new ArrayList<>();
-      if (fs.getFileStatus(root).isFile()) {
-        files.add(root);
-      } else {
-        for (FileStatus status : fs.listStatus(root)) {
-          String name = status.getPath().getName();
-          if (status.isFile() && name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
-            files.add(status.getPath());
-          }
-        }
-      }
-      if (files.isEmpty()) {
-        throw new IllegalArgumentException("Token table " + table + " has no part files (*.parquet)");
-      }
-      Collections.sort(files);
-      long rows = 0;
-      TokenizerManifest manifest = null;
-      Path manifestSource = null;
-      for (Path file : files) {
-        ParquetMetadata footer;
-        try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-          footer = reader.getFooter();
-          rows += reader.getRecordCount();
-        } catch (IOException | RuntimeException e) {
-          throw new IllegalArgumentException("Part file " + file + " of " + table + " is not readable Parquet: "
-              + e.getMessage(), e);
-        }
-        checkSchema(footer.getFileMetaData().getSchema(), file);
-        // TODO(issue 10 item 4): use TokenTable's footer verification once it is on main.
-        String json = manifestJson(footer.getFileMetaData().getKeyValueMetaData());
-        if (json == null) {
-          throw new IllegalArgumentException("Part file " + file + " carries no tokenizer manifest in its footer (key "
-              + TokenTable.MANIFEST_KEY + "); it was not written by fsq tokenize");
-        }
-        TokenizerManifest partManifest = TokenizerManifest.fromJson(json, file + " (footer)");
-        if (manifest == null) {
-          manifest = partManifest;
-          manifestSource = file;
-        } else if (!manifest.equals(partManifest)) {
-          throw new IllegalArgumentException("Token table " + table + " mixes tokenizers: " + manifestSource.getName()
-              + " was made by " + describe(manifest) + ", " + file.getName() + " by " + describe(partManifest));
-        }
-      }
-      Path sideFile = new Path(root, TokenTable.MANIFEST_FILE);
-      if (!fs.getFileStatus(root).isFile() && fs.exists(sideFile)) {
-        String text;
-        try (FSDataInputStream in = fs.open(sideFile)) {
-          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        TokenizerManifest side = TokenizerManifest.fromJson(text, sideFile.toString());
-        if (!side.equals(manifest)) {
-          throw new IllegalArgumentException(sideFile + " (" + describe(side) + ") disagrees with the footer of "
-              + manifestSource.getName() + " (" + describe(manifest) + "); the table was changed by hand");
-        }
-      }
-      return new TokenTableReader(conf, table, List.copyOf(files), manifest, rows);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read token table " + table + ": " + e.getMessage(), e);
+    TableManifest checked = TableManifest.read(conf, table);
+    List<Path> files = checked.partFiles();
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("Token table " + table + " has no part files (*.parquet)");
     }
+    TokenizerManifest manifest = checked.manifest().orElseThrow(() -> new IllegalArgumentException("Token table "
+        + table + " carries no tokenizer manifest (key " + TokenTable.MANIFEST_KEY + " in its footers, or "
+        + TokenTable.MANIFEST_FILE + "); it was not written by fsq tokenize"));
+    long rows = 0;
+    for (Path file : files) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        checkSchema(reader.getFooter().getFileMetaData().getSchema(), file);
+        rows += reader.getRecordCount();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + file + " of token table " + table + ": " + e.getMessage(), e);
+      }
+    }
+    return new TokenTableReader(conf, table, files, manifest, rows);
   }
 
-  private static String describe(TokenizerManifest manifest) {
-    return manifest.name() + " " + manifest.version() + " levels " + manifest.levels()
-        + (manifest.sha256() == null ? "" : " sha256 " + manifest.sha256().substring(0, 12));
+  /**
+   * A reader of part files that {@link #open} already checked (on a Spark driver, say), for a process that
+   * reads some of them (an executor's task): no footer is read again.
+   */
+  public static TokenTableReader ofCheckedFiles(Configuration conf, String table, List<Path> files,
+      TokenizerManifest manifest, long rows) {
+    if (files == null || files.isEmpty() || manifest == null) {
+      throw new IllegalArgumentException("A reader of checked part files needs the files and their manifest");
+    }
+    return new TokenTableReader(conf, table, List.copyOf(files), manifest, rows);
   }
 
   private static void checkSchema(MessageType schema, Path file) {
@@ -155,6 +111,31 @@ public final class TokenTableReader {
   /** Rows in the whole table, from the footers. */
   public long rowCount() {
     return rows;
+  }
+
+  /**
+   * The physical type of a primitive column ({@code INT32}, {@code INT64}, {@code BINARY}, ...) when every
+   * part file has it, else null.
+   */
+  public String primitiveColumn(String name) {
+    String type = null;
+    for (Path file : files) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        if (!schema.containsField(name) || !schema.getType(name).isPrimitive()) {
+          return null;
+        }
+        String here = schema.getType(name).asPrimitiveType().getPrimitiveTypeName().name();
+        if (type != null && !type.equals(here)) {
+          throw new IllegalArgumentException("Column '" + name + "' of token table " + table + " is " + type
+              + " in " + files.get(0).getName() + " but " + here + " in " + file.getName());
+        }
+        type = here;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return type;
   }
 
   /** Rows of one split in file order; {@code passthrough} names the extra columns to read. */
@@ -314,7 +295,7 @@ public final class TokenTableReader {
 
   private static TokenRow rowOf(Group group, Path file, List<String> passthrough) {
     if (group.getFieldRepetitionCount(TokenTable.ID) == 0) {
-      throw new IllegalArgumentException("A row of " + file + " has no id; the table is damaged");
+      throw new DamagedRowException(null, "A row of " + file + " has no id; the table is damaged");
     }
     String id = group.getString(TokenTable.ID, 0);
     int[] tokens = tokensOf(group, id, file);
@@ -331,7 +312,7 @@ public final class TokenTableReader {
   /** A three-level LIST (any names), or a bare repeated int32; nulls inside the list are an error. */
   private static int[] tokensOf(Group group, String id, Path file) {
     if (group.getFieldRepetitionCount(TokenTable.TOKENS) == 0) {
-      throw new IllegalArgumentException("Row " + id + " of " + file + " has null tokens; the table is damaged");
+      throw new DamagedRowException(id, "Row " + id + " of " + file + " has null tokens; the table is damaged");
     }
     GroupType listType = group.getType().getType(TokenTable.TOKENS).asGroupType();
     Group list = group.getGroup(TokenTable.TOKENS, 0);
@@ -344,7 +325,7 @@ public final class TokenTableReader {
       } else {
         Group element = list.getGroup(0, i);
         if (element.getFieldRepetitionCount(0) == 0) {
-          throw new IllegalArgumentException("Row " + id + " of " + file + " holds a null token; the table is damaged");
+          throw new DamagedRowException(id, "Row " + id + " of " + file + " holds a null token; the table is damaged");
         }
         tokens[i] = element.getInteger(0, 0);
       }
@@ -366,28 +347,22 @@ public final class TokenTableReader {
     };
   }
 
-  /** The manifest JSON of a footer: its own key, else the field metadata of {@code tokens} in Spark's schema. */
-  private static String manifestJson(Map<String, String> footer) {
-    String json = footer.get(TokenTable.MANIFEST_KEY);
-    if (json != null) {
-      return json;
+  /**
+   * One row of a part file cannot be read as a token row (no id, null tokens); the stream stays usable, so a
+   * caller that turns bad rows into rejects catches this and reads on.
+   */
+  public static final class DamagedRowException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String id;
+
+    DamagedRowException(String id, String message) {
+      super(message);
+      this.id = id;
     }
-    String sparkSchema = footer.get(TokenTable.SPARK_ROW_METADATA);
-    if (sparkSchema == null) {
-      return null;
+
+    /** The row's id, or null when the row has none. */
+    public String id() {
+      return id;
     }
-    try {
-      for (com.google.gson.JsonElement field : com.google.gson.JsonParser.parseString(sparkSchema).getAsJsonObject()
-          .getAsJsonArray("fields")) {
-        com.google.gson.JsonObject object = field.getAsJsonObject();
-        if (TokenTable.TOKENS.equals(object.get("name").getAsString()) && object.has("metadata")
-            && object.getAsJsonObject("metadata").has(TokenTable.MANIFEST_KEY)) {
-          return object.getAsJsonObject("metadata").get(TokenTable.MANIFEST_KEY).getAsString();
-        }
-      }
-    } catch (RuntimeException e) {
-      return null;
-    }
-    return null;
   }
 }
