@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         TrainCommand.class,
         DecodeCommand.class,
         SamplesCommand.class,
+        PriorCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -60,7 +61,8 @@ public final class Main implements Runnable {
         CommandLine.ParseResult parseResult) {
       Throwable cause = Errors.rootCause(exception);
       PrintWriter err = commandLine.getErr();
-      err.println("fsq " + commandLine.getCommandName() + ": error: " + Errors.describe(cause));
+      // The qualified name ("fsq prior train") says which subcommand failed; for top-level ones it is "fsq X".
+      err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + Errors.describe(cause));
       if ("1".equals(System.getenv("FSQ_DEBUG"))) {
         exception.printStackTrace(err);
       } else if (!(cause instanceof IllegalArgumentException)) {

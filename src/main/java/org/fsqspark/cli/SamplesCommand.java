@@ -12,7 +12,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Write demo images as PNG files, one folder per class.",
         "By default the 500 bundled Fashion-MNIST test images; with --idx, a whole split of an IDX "
-            + "dataset (e.g. the 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist)."})
+            + "dataset (e.g. the 10,000 Fashion-MNIST test images from Debian's dataset-fashion-mnist). "
+            + "With --format parquet, Parquet files of id, image (PNG bytes) and label instead, which "
+            + "tokenize reads with --id-column id --keep label."})
 final class SamplesCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -35,6 +37,15 @@ final class SamplesCommand implements Callable<Integer> {
           + "writes there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
+  @Option(names = "--format", defaultValue = "png", paramLabel = "png|parquet",
+      description = "png: one file per image in a folder per class; parquet: files of id, image, label "
+          + "(default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--rows-per-file", defaultValue = "10000", paramLabel = "N",
+      description = "Rows per Parquet file with --format parquet (default: ${DEFAULT-VALUE}).")
+  int rowsPerFile;
+
   @Override
   public Integer call() throws Exception {
     OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
@@ -43,8 +54,14 @@ final class SamplesCommand implements Callable<Integer> {
         new OutputFolder.Input("--idx", idx == null ? null : "file:" + idx.toAbsolutePath()));
     folder.prepare();
     int limit = count <= 0 ? Integer.MAX_VALUE : count;
-    int written = idx == null ? SampleImages.writePngs(output, limit)
-        : SampleImages.writePngs(org.fsqspark.io.IdxImages.readSplit(idx, split), output, limit, split);
+    if (!format.equals("png") && !format.equals("parquet")) {
+      throw new IllegalArgumentException("--format must be png or parquet, got " + format);
+    }
+    org.fsqspark.io.IdxImages images = idx == null ? SampleImages.bundled()
+        : org.fsqspark.io.IdxImages.readSplit(idx, split);
+    String prefix = idx == null ? "test" : split;
+    int written = format.equals("parquet") ? SampleImages.writeParquet(images, output, limit, prefix, rowsPerFile)
+        : SampleImages.writePngs(images, output, limit, prefix);
     spec.commandLine().getOut().println("wrote " + written + " sample images to " + output);
     return 0;
   }

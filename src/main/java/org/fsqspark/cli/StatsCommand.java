@@ -51,6 +51,20 @@ final class StatsCommand implements Callable<Integer> {
           + "there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
+  @Option(names = "--prior", paramLabel = "PRIOR",
+      description = "A prior folder (fsq prior train) trained on this tokenizer's tokens: adds the model 'masked "
+          + "transformer', each grid coded in the M2T schedule's steps, one prior per executor JVM.")
+  String prior;
+
+  @Option(names = "--prior-steps", defaultValue = "12", paramLabel = "S",
+      description = "Steps of the M2T coding schedule (default: ${DEFAULT-VALUE}, the FSQ paper's).")
+  int priorSteps;
+
+  @Option(names = "--prior-device", defaultValue = "auto", paramLabel = "auto|cpu|gpu|gpu:N",
+      description = "Where executors run the prior: auto uses the GPU Spark assigned to the task, else the CPU "
+          + "(default: ${DEFAULT-VALUE}).")
+  String priorDevice;
+
   @Mixin
   SparkOptions sparkOptions;
 
@@ -71,7 +85,8 @@ final class StatsCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "Missing required option: '--input=URI' (or give two tables with --compare A B)");
     }
-    StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite);
+    StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
+        priorSteps, priorDevice);
     PrintWriter out = spec.commandLine().getOut();
     SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
     try {

@@ -51,6 +51,36 @@ public final class SampleImages {
     return count;
   }
 
+  /**
+   * Writes up to {@code limit} IDX images as Parquet files of {@code rowsPerFile} rows: {@code id}
+   * ({@code <prefix>-NNNNN}, as the PNG names), {@code image} (PNG bytes) and {@code label} (int64), which
+   * tokenize reads with {@code --id-column id --keep label}. Returns how many images were written.
+   */
+  public static int writeParquet(IdxImages images, Path folder, int limit, String prefix, int rowsPerFile)
+      throws IOException {
+    if (rowsPerFile < 1) {
+      throw new IllegalArgumentException("--rows-per-file must be at least 1, got " + rowsPerFile);
+    }
+    int count = Math.min(limit, images.count());
+    List<Column> columns = List.of(Column.required("id", ColumnType.STRING),
+        Column.required("image", ColumnType.BINARY), Column.required("label", ColumnType.LONG));
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    Files.createDirectories(folder);
+    for (int start = 0; start < count; start += rowsPerFile) {
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(folder.resolve(
+          String.format(Locale.ROOT, "%s-%05d.parquet", prefix, start / rowsPerFile)).toUri());
+      try (ParquetRowWriter writer = new ParquetRowWriter(conf, file, columns, java.util.Map.of())) {
+        for (int i = start; i < Math.min(count, start + rowsPerFile); i++) {
+          java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+          ImageIO.write(toImage(images, i), "png", png);
+          writer.write(new Object[] {String.format(Locale.ROOT, "%s-%05d", prefix, i), png.toByteArray(),
+              (long) images.label(i)});
+        }
+      }
+    }
+    return count;
+  }
+
   /** One IDX image as an 8-bit grayscale image. */
   public static BufferedImage toImage(IdxImages images, int i) {
     BufferedImage image = new BufferedImage(images.columns(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);

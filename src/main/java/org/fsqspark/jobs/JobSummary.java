@@ -26,6 +26,10 @@ final class JobSummary {
     root.addProperty("shards", result.shards());
     root.addProperty("shards_resumed_from_earlier_runs", result.shardsSkipped());
     root.addProperty("seconds_this_run", Math.round(result.seconds() * 1000) / 1000.0);
+    if (!Double.isNaN(result.firstImageSeconds())) {
+      // From the launcher's start (or the JVM's), so it includes JVM and Spark start, listing and model load.
+      root.addProperty("first_image_seconds", Math.round(result.firstImageSeconds() * 1000) / 1000.0);
+    }
     root.addProperty("model_loads_this_run", result.modelLoads());
     root.addProperty("executor_jvms_this_run", result.executorJvms());
     JsonArray gpus = new JsonArray();

@@ -102,6 +102,8 @@ public final class StatsJob {
     Dataset<Row> table = spark.read().parquet(input);
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = levelsOf(manifest, input);
+    org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
+        : PriorCompression.check(config, input, manifest);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
 
@@ -117,7 +119,7 @@ public final class StatsJob {
     if (config.compression() && counted.images > 0) {
       spark.sparkContext().setJobDescription("fsq stats: compression cost of " + input);
       console.printf("stats: coding %d tokens of %d images under %d models%n", counted.histogram.total(),
-          counted.images, org.fsqspark.stats.CostModel.values().length);
+          counted.images, org.fsqspark.stats.CostModel.values().length - 1); // the prior has its own pass
       console.flush();
       UnigramCode unigram = UnigramCode.of(counted.histogram);
       headerBytes = unigram.header().length;
@@ -127,6 +129,9 @@ public final class StatsJob {
           .mapPartitions((Iterator<Row> rows) -> List.of(codePartition(rows, levels, shared.value(), fraction)).iterator())
           .treeReduce(CompressionCost::merge);
       shared.destroy();
+      if (prior != null) {
+        cost.merge(PriorCompression.measure(spark, grids, input, prior, counted.images, config, console));
+      }
     }
     StatsReport report = StatsReport.of(input, manifest, levels, counted.images, counted.histogram, cost, headerBytes);
     return new HtmlReport.Table(name, report, counted.histogram);
@@ -171,7 +176,7 @@ public final class StatsJob {
   }
 
   /** A row's tokens as a grid; a row whose token count disagrees with its grid shape is an error, not a guess. */
-  private static TokenGrid tokensOf(Row row) {
+  static TokenGrid tokensOf(Row row) {
     if (row.isNullAt(0) || row.isNullAt(1) || row.isNullAt(2)) {
       throw new IllegalArgumentException("A token row has null tokens or grid shape; the table is damaged");
     }

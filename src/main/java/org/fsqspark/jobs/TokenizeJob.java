@@ -114,7 +114,8 @@ public final class TokenizeJob {
     TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
         counts[0] * manifest.tokensPerImage(), work.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
         plan.shards().size(), plan.shards().size() - todo.size(), modelLoads, work.executorJvms(), work.tasks(),
-        work.gpus());
+        work.gpus(),
+        work.firstEncodedAtMillis() < 0 ? Double.NaN : (work.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
     TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
     return result;
@@ -160,8 +161,8 @@ public final class TokenizeJob {
 
   /** What the Spark part of a run reports. */
   private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      java.util.Map<String, long[]> rowsByShard, long truncatedAccepted) {
-    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of(), 0);
+      java.util.Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {
+    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of(), 0, -1);
   }
 
   private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
@@ -196,8 +197,10 @@ public final class TokenizeJob {
           truncatedAccepted += result.truncatedAccepted();
         }
       }
+      long firstEncoded = results.stream().mapToLong(ShardResult::firstEncodedAtMillis).filter(t -> t >= 0).min()
+          .orElse(-1);
       return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
-          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows, truncatedAccepted);
+          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows, truncatedAccepted, firstEncoded);
     } finally {
       shipped.destroy();
       hadoopConf.destroy();

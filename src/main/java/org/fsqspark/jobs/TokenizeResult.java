@@ -12,6 +12,8 @@ import java.util.List;
  * @param executorJvms distinct JVMs that ran tokenize tasks in this run
  * @param tasks tasks that ran in this run (retries included)
  * @param gpus GPU addresses Spark assigned to this run's tasks
+ * @param firstImageSeconds seconds from the command's start to the first image encoded in this run; NaN when
+ *     this run encoded nothing
  */
 public record TokenizeResult(
     String output,
@@ -26,7 +28,8 @@ public record TokenizeResult(
     long modelLoads,
     int executorJvms,
     long tasks,
-    List<String> gpus) {
+    List<String> gpus,
+    double firstImageSeconds) {
 
   public TokenizeResult {
     gpus = List.copyOf(gpus);

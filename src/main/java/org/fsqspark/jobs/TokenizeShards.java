@@ -61,6 +61,8 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
     long encoding;
     long writing;
     long committing;
+    /** Epoch ms when the first batch left the encoder; -1 until then. */
+    long firstEncodedAtMillis = -1;
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenizeShards.class);
@@ -177,7 +179,7 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
           timings.opening / 1_000_000, timings.waitingForDecode / 1_000_000, timings.encoding / 1_000_000,
           timings.writing / 1_000_000, timings.committing / 1_000_000);
       return new ShardResult(shard.index(), shard.name(), output.tokenRows(), output.rejectRows(), truncatedAccepted,
-          committed, seconds, device);
+          committed, seconds, device, timings.firstEncodedAtMillis);
     }
   }
 
@@ -271,6 +273,9 @@ final class TokenizeShards implements FlatMapFunction<Iterator<Shard>, ShardResu
   }
 
   private void write(List<Prepared> images, TokenBatch tokens, ShardOutput output) throws IOException {
+    if (timings.firstEncodedAtMillis < 0) {
+      timings.firstEncodedAtMillis = System.currentTimeMillis();
+    }
     for (int i = 0; i < images.size(); i++) {
       Prepared image = images.get(i);
       output.addTokens(image.record().id(), tokens.image(i), tokens.gridHeight(), tokens.gridWidth(),

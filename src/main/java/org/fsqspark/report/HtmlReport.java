@@ -66,6 +66,9 @@ public final class HtmlReport {
       }
       html.append("<th>what it is</th></tr>\n");
       for (CostModel model : CostModel.values()) {
+        if (!tables.stream().allMatch(t -> t.report().compression().covers(model))) {
+          continue;
+        }
         html.append("<tr><td>").append(escape(model.label())).append("</td>");
         for (Table table : tables) {
           String skipped = table.report().compression().skipped().get(model);
@@ -76,7 +79,12 @@ public final class HtmlReport {
                 table.report().bitsPerToken(model), table.report().bitsPerImage(model), table.report().bytes(model)));
           }
         }
-        html.append("<td>").append(escape(model.description())).append("</td></tr>\n");
+        String setup = tables.get(0).report().compression().detail(model);
+        double ideal = tables.get(0).report().compression().idealBits(model);
+        html.append("<td>").append(escape(model.description()))
+            .append(Double.isNaN(ideal) ? "" : String.format(Locale.ROOT, "; ideal -log2 p %.3f bits/token",
+                ideal / Math.max(1, tables.get(0).report().tokens())))
+            .append(setup == null ? "" : "; " + escape(setup)).append("</td></tr>\n");
       }
       html.append("</table>\n<p class=\"note\">Costs are real coded sizes: ").append(escape(StatsReport.CODER))
           .append(". Each partition is one stream. ");

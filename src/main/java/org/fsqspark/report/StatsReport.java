@@ -157,6 +157,9 @@ public record StatsReport(
     object.addProperty("unigram_header_bytes", unigramHeaderBytes);
     JsonObject models = new JsonObject();
     for (CostModel model : CostModel.values()) {
+      if (!compression.covers(model)) {
+        continue;
+      }
       JsonObject entry = new JsonObject();
       entry.addProperty("description", model.description());
       String skipped = compression.skipped().get(model);
@@ -166,6 +169,19 @@ public record StatsReport(
         entry.addProperty("bytes", bytes(model));
         entry.addProperty("bits_per_token", bitsPerToken(model));
         entry.addProperty("bits_per_image", bitsPerImage(model));
+        double ideal = compression.idealBits(model);
+        if (!Double.isNaN(ideal)) {
+          entry.addProperty("ideal_bits", ideal);
+          entry.addProperty("ideal_bits_per_token", tokens == 0 ? 0 : ideal / tokens);
+          entry.addProperty("real_over_ideal", ideal == 0 ? Double.NaN : bytes(model) * 8.0 / ideal);
+        }
+        long verified = compression.verifiedTokens(model);
+        if (verified >= 0) {
+          entry.addProperty("verified_tokens", verified);
+        }
+      }
+      if (compression.detail(model) != null) {
+        entry.addProperty("setup", compression.detail(model));
       }
       models.add(model.key(), entry);
     }
@@ -207,9 +223,19 @@ public record StatsReport(
           compression.verifiedTokens() == tokens ? "every stream decoded and checked"
               : compression.verifiedTokens() + " of " + tokens + " tokens decoded and checked"));
       for (CostModel model : CostModel.values()) {
+        if (!compression.covers(model)) {
+          continue;
+        }
         String skipped = compression.skipped().get(model);
+        double ideal = compression.idealBits(model);
         if (skipped != null) {
           out.append(String.format(Locale.ROOT, "  %-20s skipped: %s%n", model.label(), skipped));
+        } else if (!Double.isNaN(ideal)) {
+          long verified = compression.verifiedTokens(model);
+          out.append(String.format(Locale.ROOT, "  %-20s %7.3f %9.1f %12d   ideal -log2 p %.3f bits/token, real"
+                  + " %+.2f%%; %s%n", model.label(), bitsPerToken(model), bitsPerImage(model), bytes(model),
+              ideal / tokens, 100 * (bytes(model) * 8.0 / ideal - 1), verified == tokens ? "all decoded and checked"
+                  : verified + " tokens decoded and checked"));
         } else {
           out.append(String.format(Locale.ROOT, "  %-20s %7.3f %9.1f %12d%n", model.label(), bitsPerToken(model),
               bitsPerImage(model), bytes(model)));
@@ -228,7 +254,7 @@ public record StatsReport(
     Map<CostModel, Double> result = new java.util.LinkedHashMap<>();
     if (compression != null) {
       for (CostModel model : CostModel.values()) {
-        if (!compression.skipped().containsKey(model)) {
+        if (compression.covers(model) && !compression.skipped().containsKey(model)) {
           result.put(model, bitsPerToken(model));
         }
       }

@@ -13,6 +13,9 @@ public final class CompressionCost implements Serializable {
 
   private final EnumMap<CostModel, Long> bytes = new EnumMap<>(CostModel.class);
   private final EnumMap<CostModel, String> skipped = new EnumMap<>(CostModel.class);
+  private final EnumMap<CostModel, Double> idealBits = new EnumMap<>(CostModel.class);
+  private final EnumMap<CostModel, Long> verifiedByModel = new EnumMap<>(CostModel.class);
+  private final EnumMap<CostModel, String> details = new EnumMap<>(CostModel.class);
   private long tokens;
   private long images;
   private long verifiedTokens;
@@ -24,6 +27,21 @@ public final class CompressionCost implements Serializable {
 
   public void skip(CostModel model, String reason) {
     skipped.put(model, reason);
+  }
+
+  /** The ideal code length, -sum log2 p under the model's float probabilities, of what a model coded. */
+  public void addIdealBits(CostModel model, double bits) {
+    idealBits.merge(model, bits, Double::sum);
+  }
+
+  /** Tokens of one model's streams that were decoded and compared (models measured in their own pass). */
+  public void addVerified(CostModel model, long count) {
+    verifiedByModel.merge(model, count, Long::sum);
+  }
+
+  /** A line saying how a model was set up (e.g. which prior and schedule). */
+  public void describe(CostModel model, String text) {
+    details.put(model, text);
   }
 
   public void addTokens(long count, long imageCount) {
@@ -42,6 +60,9 @@ public final class CompressionCost implements Serializable {
   public CompressionCost merge(CompressionCost other) {
     other.bytes.forEach(this::addBytes);
     skipped.putAll(other.skipped);
+    other.idealBits.forEach(this::addIdealBits);
+    other.verifiedByModel.forEach(this::addVerified);
+    details.putAll(other.details);
     tokens += other.tokens;
     images += other.images;
     verifiedTokens += other.verifiedTokens;
@@ -55,6 +76,26 @@ public final class CompressionCost implements Serializable {
 
   public Map<CostModel, String> skipped() {
     return java.util.Collections.unmodifiableMap(skipped);
+  }
+
+  /** Whether a model was measured or skipped with a reason; models that were not asked for are neither. */
+  public boolean covers(CostModel model) {
+    return model == CostModel.FIXED || bytes.containsKey(model) || skipped.containsKey(model);
+  }
+
+  /** The ideal code length in bits of a model that reports one, or NaN. */
+  public double idealBits(CostModel model) {
+    return idealBits.getOrDefault(model, Double.NaN);
+  }
+
+  /** Tokens decoded and compared for a model measured in its own pass, or -1 for the shared count. */
+  public long verifiedTokens(CostModel model) {
+    return verifiedByModel.getOrDefault(model, -1L);
+  }
+
+  /** How a model was set up, or null. */
+  public String detail(CostModel model) {
+    return details.get(model);
   }
 
   public long tokens() {

@@ -14,6 +14,11 @@ public enum CostModel {
   ADAPTIVE_STREAM("adaptive per stream", "order-0 counts learning over each partition"),
   /** The FSQ-aware spatial context model over each partition's stream. */
   CONTEXT("context", "FSQ digits from left/up/up-left digits and earlier channels"),
+  /**
+   * A masked-transformer prior (fsq prior train) coding each grid in the M2T schedule's steps; measured only
+   * when stats is given {@code --prior}.
+   */
+  MASKED_TRANSFORMER("masked transformer", "a masked-transformer prior, each grid coded in the M2T schedule's steps"),
   /** zstd level 19 on the tokens packed as little-endian uint16 (uint32 above 65536 codes). */
   ZSTD("zstd -19", "zstd level 19 on little-endian uint16/uint32 tokens"),
   /** xz preset 9 (dictionary capped at the stream's size) on the same packed tokens. */

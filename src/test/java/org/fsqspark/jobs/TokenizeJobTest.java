@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import ai.djl.inference.Predictor;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +52,8 @@ class TokenizeJobTest {
   private static Path input;
   private static Path output;
   private static TokenizeResult result;
+  private static long runStartedMillis;
+  private static long runEndedMillis;
   private static TokenizerManifest manifest;
 
   @BeforeAll
@@ -61,7 +65,9 @@ class TokenizeJobTest {
     TestImages.badFiles(input.resolve("bad"), input.resolve("fashion/ankle_boot/test-00000.png"));
     Files.writeString(input.resolve("README.txt"), "not matched by the image glob");
     output = work.resolve("tokens");
+    runStartedMillis = System.currentTimeMillis();
     result = new TokenizeJob(spark, config(output, false), new PrintWriter(new StringWriter())).run();
+    runEndedMillis = System.currentTimeMillis();
     manifest = TokenizerManifest.fromJson(ModelPackage.bundledDefault().manifestJson(), "default");
   }
 
@@ -163,6 +169,24 @@ class TokenizeJobTest {
     }
     Row row = spark.read().parquet(output.toString()).where("id = 'fashion/ankle_boot/test-00000.png'").first();
     assertThat(row.<Integer>getList(1).stream().mapToInt(Integer::intValue).toArray()).containsExactly(expected);
+  }
+
+  @Test
+  void jobSummaryTimesTheFirstEncodedImageFromTheCommandStart() throws Exception {
+    JsonObject job = JsonParser.parseString(Files.readString(output.resolve(TokenTable.JOB_FILE))).getAsJsonObject();
+    // No launcher here: the command's start is this JVM's start, and the first image was encoded during the run.
+    double earliest = (runStartedMillis - LaunchTime.millis()) / 1e3;
+    double latest = (runEndedMillis - LaunchTime.millis()) / 1e3;
+    assertThat(job.get("first_image_seconds").getAsDouble()).isBetween(earliest, latest);
+    assertThat(result.firstImageSeconds()).isBetween(earliest, latest);
+
+    Path resumed = work.resolve("resumed");
+    new TokenizeJob(spark, config(resumed, false), new PrintWriter(new StringWriter())).run();
+    TokenizeResult nothingToDo = new TokenizeJob(spark, config(resumed, false), new PrintWriter(new StringWriter())).run();
+    assertThat(nothingToDo.shardsSkipped()).isEqualTo(nothingToDo.shards());
+    assertThat(nothingToDo.firstImageSeconds()).isNaN();
+    assertThat(JsonParser.parseString(Files.readString(resumed.resolve(TokenTable.JOB_FILE))).getAsJsonObject()
+        .has("first_image_seconds")).as("a run that encoded nothing has no first image").isFalse();
   }
 
   @Test

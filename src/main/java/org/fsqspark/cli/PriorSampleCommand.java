@@ -1,0 +1,85 @@
+package org.fsqspark.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fsqspark.jobs.PriorSampleJob;
+import org.fsqspark.model.DeviceRequest;
+import org.fsqspark.model.JvmModelCache;
+import org.fsqspark.prior.FreshOutput;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Sample token grids from a prior with MaskGIT's iterative decoding, and decode them to images.",
+        "Writes tokens/ (a token table with the tokenizer's manifest), images/ (one PNG per sample, made by "
+            + "the tokenizer's decoder), grid.png (a row per class with --per-class) and samples.json. The same "
+            + "prior, seed and settings give the same samples."})
+final class PriorSampleCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--prior", required = true, paramLabel = "PRIOR", description = "Prior folder (fsq prior train).")
+  Path prior;
+
+  @Option(names = "--output", required = true, paramLabel = "DIR", description = "New or empty folder.")
+  Path output;
+
+  @Option(names = "--count", defaultValue = "16", paramLabel = "N",
+      description = "Samples (per class with --per-class) (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(names = "--label", paramLabel = "K", description = "Class to sample (a prior trained with --condition).")
+  Integer label;
+
+  @Option(names = "--per-class", description = "--count samples of every class.")
+  boolean perClass;
+
+  @Option(names = "--steps", defaultValue = "12", description = "Decoding steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--temperature", defaultValue = "1.0",
+      description = "Softmax temperature of the token draws (default: ${DEFAULT-VALUE}).")
+  float temperature;
+
+  @Option(names = "--choice-temperature", defaultValue = "4.5",
+      description = "Gumbel noise on the confidence that picks which samples to keep, annealed to 0 "
+          + "(MaskGIT's default) (default: ${DEFAULT-VALUE}).")
+  float choiceTemperature;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--batch-size", defaultValue = "64",
+      description = "Grids per forward pass (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",
+      description = "The tokenizer whose decoder turns the tokens into images; must be the one the prior's "
+          + "table was made with (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
+      description = "Where to run (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Override
+  public Integer call() {
+    FreshOutput.check("--output", output, List.of(prior));
+    JvmModelCache.limitEngineThreads(Runtime.getRuntime().availableProcessors());
+    PriorSampleJob.Settings settings = new PriorSampleJob.Settings(prior, model, output, count, label, perClass, steps,
+        temperature, choiceTemperature, seed, batchSize);
+    PriorSampleJob.Result result = new PriorSampleJob(settings, DeviceRequest.parse(device, false).resolve(null),
+        spec.commandLine().getErr()).run();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("samples: " + result.samples());
+    out.println("tokens:  " + result.tokens());
+    out.println("images:  " + result.images());
+    out.println("grid:    " + result.grid());
+    out.flush();
+    return 0;
+  }
+}
