@@ -38,7 +38,8 @@ def row_json(out, row):
         for line in f:
             name, seconds = line.rstrip("\n").split("\t")
             times[name] = times.get(name, 0) + int(seconds)
-    mt = prior_stats["compression"]["models"].get("masked transformer", {})
+    mt = prior_stats["compression"]["models"].get("masked_transformer", {})
+    last_prior_epoch = prior["history"][-1] if prior.get("history") else {}
     last = training["history"][-1] if training["history"] else {}
     result = {
         "row": row,
@@ -61,8 +62,10 @@ def row_json(out, row):
                   "verified_tokens": mt.get("verified_tokens"), "setup": mt.get("setup"),
                   "unigram_bits_per_token": model_cost(prior_stats, "unigram"),
                   "context_bits_per_token": model_cost(prior_stats, "context"),
-                  "training": {k: prior.get(k) for k in ("layers", "width", "heads", "epochs", "steps", "table")
-                               if k in prior}},
+                  "parameters": prior.get("parameters"), "train_grids": prior["data"]["train_grids"],
+                  "optimizer_steps": prior["training"]["optimizer_steps"],
+                  "validation_bits_per_token": last_prior_epoch.get("validation_bits_per_token"),
+                  "train_seconds": sum(e.get("seconds", 0) for e in prior.get("history", []))},
         "seconds": times,
         "seconds_total": sum(times.values()),
     }
@@ -96,7 +99,7 @@ def table(rows):
 
 def svg_panel(title, ylabel, series, ymin=None, ymax=None, percent=False):
     """A line plot: x = log2 codebook size, one polyline with markers per (name, colour, [(x, y)])."""
-    w, h, left, right, top, bottom = 440, 300, 60, 20, 30, 45
+    w, h, left, right, top, bottom = 440, 300, 60, 20, 34, 45
     points = [p for _, _, pts in series for p in pts]
     xs = [6, 8, 10, 12, 14, 16]
     ys = [p[1] for p in points] or [0, 1]
@@ -115,7 +118,7 @@ def svg_panel(title, ylabel, series, ymin=None, ymax=None, percent=False):
 
     s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="11">',
          f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
-         f'<text x="{w / 2}" y="16" text-anchor="middle" font-size="13">{html.escape(title)}</text>']
+         f'<text x="{left}" y="16" font-size="13">{html.escape(title)}</text>']
     for i in range(5):
         y = lo + (hi - lo) * i / 4
         s.append(f'<line x1="{left}" x2="{w - right}" y1="{py(y):.1f}" y2="{py(y):.1f}" stroke="#e5e5e5"/>')
@@ -135,8 +138,10 @@ def svg_panel(title, ylabel, series, ymin=None, ymax=None, percent=False):
             s.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for x, y in pts:
             s.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3.5" fill="{colour}"/>')
-        s.append(f'<line x1="{left + 10}" x2="{left + 30}" y1="{top + 14 + 16 * i}" y2="{top + 14 + 16 * i}" '
-                 f'stroke="{colour}" stroke-width="2"/><text x="{left + 35}" y="{top + 18 + 16 * i}">{html.escape(name)}</text>')
+        # The legend sits above the frame, right of the title, so it never hides a point.
+        lx = w - right - 60 * (len(series) - i)
+        s.append(f'<line x1="{lx}" x2="{lx + 18}" y1="{top - 8}" y2="{top - 8}" stroke="{colour}" stroke-width="2"/>'
+                 f'<text x="{lx + 22}" y="{top - 4}">{html.escape(name)}</text>')
     s.append("</svg>")
     return "\n".join(s)
 
@@ -149,13 +154,13 @@ def page(rows, missing, settings):
         return [(math.log2(r["nominal_size"]), f(r)) for r in rs if f(r) is not None]
 
     blue, orange = "#1f77b4", "#ff7f0e"
-    usage = svg_panel("Codebook usage (70,000 images)", "used / |C|",
+    usage = svg_panel("Usage, 70,000 images", "used / |C|",
                       [("FSQ", blue, pts(fsq, lambda r: r["all"]["usage"])),
                        ("VQ", orange, pts(vq, lambda r: r["all"]["usage"]))], 0, 1, percent=True)
-    cost = svg_panel("Compression cost (masked transformer)", "bits per token",
+    cost = svg_panel("Cost, masked transformer", "bits per token",
                      [("FSQ", blue, pts(fsq, lambda r: r["prior"]["bits_per_token"])),
                       ("VQ", orange, pts(vq, lambda r: r["prior"]["bits_per_token"]))])
-    psnr = svg_panel("Reconstruction (10,000 test images)", "PSNR (dB)",
+    psnr = svg_panel("PSNR, 10,000 test images", "PSNR (dB)",
                      [("FSQ", blue, pts(fsq, lambda r: r["test"]["psnr_db"])),
                       ("VQ", orange, pts(vq, lambda r: r["test"]["psnr_db"]))])
     out = ["<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>fsq-spark codebook sweep</title>",
