@@ -11,6 +11,7 @@ import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.IdxImages;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.train.AutoencoderTrainer;
+import org.fsqspark.train.ConvergenceRule;
 import org.fsqspark.train.DecodedTrainingImages;
 import org.fsqspark.train.IdxTrainingImages;
 import org.fsqspark.train.TrainConfig;
@@ -64,8 +65,17 @@ final class TrainCommand implements Callable<Integer> {
   int[] widths;
 
   @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
-      description = "Epochs (default: ${DEFAULT-VALUE}).")
+      description = "Epochs; with --converge-usage and --converge-psnr the most epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
+
+  @Option(names = "--converge-usage", defaultValue = "0", paramLabel = "SHARE",
+      description = "Stop early once validation codebook usage moved by less than SHARE (0.005 = half a percentage "
+          + "point) over two epochs, and PSNR by less than --converge-psnr; 0 trains all --epochs (default).")
+  double convergeUsage;
+
+  @Option(names = "--converge-psnr", defaultValue = "0", paramLabel = "DB",
+      description = "Stop early once validation PSNR moved by less than DB over two epochs (with --converge-usage).")
+  double convergePsnr;
 
   @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
       description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -116,6 +126,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = new TrainConfig(quantizer, Levels.parse(levels), Bound.parse(bound), codebookSize, commitment,
         Arrays.stream(widths).boxed().toList(), epochs, batchSize, learningRate, seed, validation, limit, name, output,
         resume);
+    ConvergenceRule rule = convergence();
     PrintWriter out = spec.commandLine().getOut();
     if (overwrite && resume) {
       throw new IllegalArgumentException("--overwrite starts over and --resume continues; pass only one of them");
@@ -126,11 +137,20 @@ final class TrainCommand implements Callable<Integer> {
         new OutputFolder.Input("--data", data));
     TrainingImages images = load();
     folder.prepare();
-    ValidationMetrics metrics = new AutoencoderTrainer(config, spec.commandLine().getErr()).train(images);
+    ValidationMetrics metrics = new AutoencoderTrainer(config, rule, spec.commandLine().getErr())
+        .train(images);
     out.printf(Locale.ROOT, "model written to %s: validation PSNR %.2f dB, codebook usage %.1f%% (%d of %d)%n", output,
         metrics.psnr(), metrics.codebookUsage() * 100, metrics.codesUsed(), config.tokenCount());
     out.flush();
     return 0;
+  }
+
+  private ConvergenceRule convergence() {
+    if ((convergeUsage > 0) != (convergePsnr > 0)) {
+      throw new IllegalArgumentException("--converge-usage and --converge-psnr work together: pass both (e.g. "
+          + "--converge-usage 0.005 --converge-psnr 0.05), got " + convergeUsage + " and " + convergePsnr);
+    }
+    return ConvergenceRule.overTwoEpochs(convergeUsage, convergePsnr);
   }
 
   private TrainingImages load() throws Exception {

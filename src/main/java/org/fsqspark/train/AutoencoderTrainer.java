@@ -28,6 +28,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.fsqspark.fsq.Bound;
@@ -52,13 +54,21 @@ public final class AutoencoderTrainer {
 
   /** What training writes into its model folder; {@code --overwrite} deletes these and nothing else. */
   public static final OutputKind OUTPUT = OutputKind.of("train", TokenizerManifest.FILE_NAME, "encoder-*.params",
-      "decoder-*.params", "codebook.f32", CHECKPOINT + "/**");
+      "decoder-*.params", "codebook.f32", TrainingRecord.FILE_NAME, CHECKPOINT + "/**");
 
   private final TrainConfig config;
+  private final ConvergenceRule rule;
   private final PrintWriter progress;
 
+  /** Trains every epoch up to {@code config.epochs()}. */
   public AutoencoderTrainer(TrainConfig config, PrintWriter progress) {
+    this(config, ConvergenceRule.NEVER, progress);
+  }
+
+  /** Trains until {@code rule} says the validation metrics have settled, or {@code config.epochs()} epochs. */
+  public AutoencoderTrainer(TrainConfig config, ConvergenceRule rule, PrintWriter progress) {
     this.config = config;
+    this.rule = rule;
     this.progress = progress;
   }
 
@@ -92,16 +102,19 @@ public final class AutoencoderTrainer {
         Shape batchShape = new Shape(config.batchSize(), images.channels(), images.height(), images.width());
         trainer.initialize(batchShape);
         int firstEpoch = config.resume() ? restore(autoencoder, blocks, trainer.getManager(), batchShape) + 1 : 1;
-        progress.printf(Locale.ROOT, "train: %s, %d images (%d held out), %dx%dx%d, %s, %d epochs of batch %d on %s%n",
+        Path record = config.output().resolve(CHECKPOINT).resolve(TrainingRecord.FILE_NAME);
+        List<EpochMetrics> history = new ArrayList<>(firstEpoch > 1
+            ? TrainingRecord.readHistory(record, firstEpoch - 1) : List.of());
+        progress.printf(Locale.ROOT, "train: %s, %d images (%d held out), %dx%dx%d, %s, %d epochs of batch %d on %s; %s%n",
             config.isVq() ? "VQ codebook of " + config.codebookSize() + " x " + latentChannels
                 : "FSQ levels " + config.levels() + " (|C| = " + config.levels().codebookSize() + ")",
             trainCount, validation, images.channels(), images.height(), images.width(),
             firstEpoch > 1 ? "resuming after epoch " + (firstEpoch - 1) : "from scratch",
-            config.epochs(), config.batchSize(), device);
+            config.epochs(), config.batchSize(), device, rule.describe());
         progress.flush();
         float[] buffer = new float[config.batchSize() * images.valuesPerImage()];
         ValidationMetrics metrics = null;
-        for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs() && !rule.converged(history); epoch++) {
           int[] order = shuffled(trainCount, config.seed() + epoch);
           long start = System.nanoTime();
           double lossSum = 0;
@@ -124,12 +137,21 @@ public final class AutoencoderTrainer {
               (System.nanoTime() - start) / 1e9, steps == 0 ? Double.NaN : lossSum / steps, metrics.psnr(),
               metrics.codebookUsage() * 100, metrics.codesUsed(), config.tokenCount());
           progress.flush();
+          history.add(new EpochMetrics(epoch, steps == 0 ? Double.NaN : lossSum / steps, metrics.psnr(),
+              metrics.codebookUsage(), metrics.codesUsed(), (System.nanoTime() - start) / 1e9));
+          // The record after the weights: a run killed in between resumes with one epoch's metrics missing.
           checkpoint(autoencoder, epoch);
+          new TrainingRecord(rule, config.epochs(), history, "running").write(record);
         }
         if (metrics == null) {
           metrics = validate(images, total - validation, validation, autoencoder, trainer.getManager(), device);
         }
         save(architecture, autoencoder, device, images);
+        TrainingRecord done = new TrainingRecord(rule, config.epochs(), history,
+            rule.converged(history) ? "converged" : "epoch cap");
+        done.write(config.output().resolve(TrainingRecord.FILE_NAME));
+        progress.printf(Locale.ROOT, "train: %d epochs, %s%n", done.epochs(), done.stopped());
+        progress.flush();
         return metrics;
       }
     }
