@@ -92,6 +92,8 @@ class QuietConsoleTest {
         "--storage-timeout", "6", "--conf", "spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:" + port,
         "--conf", "spark.hadoop.fs.s3a.path.style.access=true", "--conf", "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
         "--conf", "spark.hadoop.fs.s3a.connection.ssl.enabled=false",
+        // Both keys: with a secret alone S3A fails on the missing credentials before it ever connects.
+        "--conf", "spark.hadoop.fs.s3a.access.key=AKIDEXAMPLE",
         "--conf", "spark.hadoop.fs.s3a.secret.key=" + SECRET);
     double seconds = (System.nanoTime() - start) / 1e9;
     run.expect(1, "within 6 s (--storage-timeout)");
