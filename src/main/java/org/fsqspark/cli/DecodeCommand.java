@@ -42,7 +42,8 @@ final class DecodeCommand implements Callable<Integer> {
       description = "The image folder the tokens were made from, to measure PSNR.")
   String originals;
 
-  @Option(names = "--batch-size", defaultValue = "64", description = "Images per decoder call (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+      description = "Images per decoder call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--overwrite",
@@ -57,7 +58,13 @@ final class DecodeCommand implements Callable<Integer> {
   public Integer call() {
     DecodeConfig config = new DecodeConfig(input, model, output, format, originals, batchSize, overwrite);
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = SparkSessions.start("fsq decode", sparkOptions.settings());
+    java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), input,
+        output);
+    TableInputCheck.beforeSpark(settings, output, org.fsqspark.jobs.DecodeJob.OUTPUT, overwrite,
+        new org.fsqspark.io.OutputFolder.Input("--input", input),
+        new org.fsqspark.io.OutputFolder.Input("--originals", originals),
+        new org.fsqspark.io.OutputFolder.Input("--model", "default".equals(model) ? null : model));
+    SparkSession spark = SparkSessions.start("fsq decode", settings);
     try {
       DecodeResult result = new DecodeJob(spark, config, spec.commandLine().getErr()).run();
       out.printf(Locale.ROOT, "decoded %d images into %s%n", result.images(), result.output());

@@ -1,6 +1,13 @@
 package org.fsqspark.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,6 +31,7 @@ import picocli.CommandLine.Command;
         DecodeCommand.class,
         SamplesCommand.class,
         PriorCommand.class,
+        ExportCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -31,11 +39,15 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    // `fsq` alone is a mistake, not a request for help: say so in one line and exit non-zero.
+    throw new CommandLine.ParameterException(spec.commandLine(), "no command given");
   }
 
   public static void main(String[] args) {
-    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    RunLog.prepare();
+    int code = execute(args, new PrintWriter(Redaction.writer(new java.io.OutputStreamWriter(System.out,
+        java.nio.charset.Charset.defaultCharset())), true), new PrintWriter(Redaction.writer(
+        new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset())), true));
     // Under spark-submit, returning lets Spark shut down cleanly; the embedded launcher must not wait on
     // non-daemon engine threads, and any failure must reach the shell as a non-zero exit code.
     if (code != 0 || Boolean.getBoolean("fsq.embedded")) {
@@ -51,7 +63,32 @@ public final class Main implements Runnable {
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setUsageHelpAutoWidth(true);
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    commandLine.setParameterExceptionHandler(Main::parameterError);
+    HelpLayout.install(commandLine);
     return commandLine.execute(args);
+  }
+
+  /**
+   * A mistake on the command line: one line with the problem and where the options are listed; the usage
+   * text would scroll the problem away.
+   */
+  static int parameterError(CommandLine.ParameterException problem, String[] args) {
+    CommandLine failed = problem.getCommandLine();
+    PrintWriter err = failed.getErr();
+    String name = failed.getCommandSpec().qualifiedName();
+    StringBuilder line = new StringBuilder(name).append(": error: ").append(problem.getMessage());
+    if (problem instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+      line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+    }
+    java.util.List<String> commands = failed.getCommandSpec().subcommands().keySet().stream()
+        .filter(command -> !command.equals("help")).toList();
+    if (!commands.isEmpty()) {
+      line.append("; commands: ").append(String.join(", ", commands));
+    }
+    line.append("; see '").append(name).append(" --help'");
+    err.println(line);
+    err.flush();
+    return 2;
   }
 
   /**
@@ -64,25 +101,41 @@ public final class Main implements Runnable {
         CommandLine.ParseResult parseResult) {
       Throwable cause = Errors.rootCause(exception);
       PrintWriter err = commandLine.getErr();
-      // The qualified name ("fsq prior train") says which subcommand failed; for top-level ones it is "fsq X".
-      err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + Errors.describe(cause));
+      String name = commandLine.getCommandSpec().qualifiedName();
       int code = Errors.exitCode(cause);
-      if ("1".equals(System.getenv("FSQ_DEBUG"))) {
+      // The whole story goes to the log file; the console gets the one line a person acts on.
+      // Looked up here, not in a static field: log4j must start after RunLog chose the file.
+      Logger logger = LoggerFactory.getLogger(Main.class);
+      logger.error("{} failed", name, exception);
+      // The qualified name ("fsq prior train") says which subcommand failed; for top-level ones it is "fsq X".
+      err.println(name + ": error: " + Errors.describe(cause));
+      Path log = RunLog.file();
+      if (RunLog.debug()) {
         exception.printStackTrace(err);
       } else if (code == 1) {
-        err.println("(set FSQ_DEBUG=1 for the stack trace)");
+        err.println(log == null ? "(set FSQ_DEBUG=1 for the stack trace)"
+            : "(stack trace and log: " + log + "; FSQ_DEBUG=1 prints them here)");
       }
       err.flush();
       return code;
     }
   }
 
-  /** Reads the version from the jar manifest when packaged. */
+  /** The project's version and the Spark and DJL versions it was built with (a file the build fills in). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"fsq-spark " + (version == null ? "(development build)" : version)};
+      Properties versions = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in == null) {
+          throw new IllegalStateException("version.properties is missing from the build; rebuild with mvn package");
+        }
+        versions.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new String[] {"fsq-spark " + versions.getProperty("version") + " (Spark " + versions.getProperty("spark")
+          + ", DJL " + versions.getProperty("djl") + ", Java " + Runtime.version().feature() + ")"};
     }
   }
 }

@@ -37,22 +37,24 @@ final class PriorSampleCommand implements Callable<Integer> {
   @Option(names = "--per-class", description = "--count samples of every class.")
   boolean perClass;
 
-  @Option(names = "--steps", defaultValue = "12", description = "Decoding steps (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "12",
+      description = "Decoding steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--temperature", defaultValue = "1.0",
+  @Option(names = "--temperature", paramLabel = "X", defaultValue = "1.0",
       description = "Softmax temperature of the token draws (default: ${DEFAULT-VALUE}).")
   float temperature;
 
-  @Option(names = "--choice-temperature", defaultValue = "4.5",
+  @Option(names = "--choice-temperature", paramLabel = "X", defaultValue = "4.5",
       description = "Gumbel noise on the confidence that picks which samples to keep, annealed to 0 "
           + "(MaskGIT's default) (default: ${DEFAULT-VALUE}).")
   float choiceTemperature;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--batch-size", defaultValue = "64",
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
       description = "Grids per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 

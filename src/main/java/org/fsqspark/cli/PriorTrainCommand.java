@@ -47,13 +47,16 @@ final class PriorTrainCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   float conditionDropout;
 
-  @Option(names = "--layers", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--layers", paramLabel = "N", defaultValue = "4",
+      description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--width", defaultValue = "128", description = "Model width (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--width", paramLabel = "N", defaultValue = "128",
+      description = "Model width (default: ${DEFAULT-VALUE}).")
   int width;
 
-  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--heads", paramLabel = "N", defaultValue = "4",
+      description = "Attention heads (default: ${DEFAULT-VALUE}).")
   int heads;
 
   @Option(names = "--mlp-ratio", defaultValue = "4", paramLabel = "N",
@@ -65,10 +68,12 @@ final class PriorTrainCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String embedding;
 
-  @Option(names = "--epochs", defaultValue = "10", description = "Epoch to train up to (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "10",
+      description = "Epoch to train up to (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "128", description = "Grids per step (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+      description = "Grids per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
   @Option(names = "--learning-rate", defaultValue = "0.001", paramLabel = "LR",
@@ -80,10 +85,12 @@ final class PriorTrainCommand implements Callable<Integer> {
       description = "Warm-up steps; -1: min(1000, 5%% of all steps) (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW decay (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weight-decay", paramLabel = "X", defaultValue = "0.01",
+      description = "AdamW decay (default: ${DEFAULT-VALUE}).")
   float weightDecay;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--validation", defaultValue = "0.01", paramLabel = "SHARE",

@@ -22,10 +22,12 @@ final class SamplesCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder to write the PNG files to.")
   Path output;
 
-  @Option(names = "--count", defaultValue = "0", description = "How many images; 0 for all (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+      description = "How many images; 0 for all (default: ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = "--idx", paramLabel = "DIR", description = "An IDX dataset folder, e.g. /usr/share/datasets/fashion-mnist.")
+  @Option(names = "--idx", paramLabel = "DIR",
+      description = "An IDX dataset folder, e.g. /usr/share/datasets/fashion-mnist.")
   java.nio.file.Path idx;
 
   @Option(names = "--split", defaultValue = "t10k", paramLabel = "t10k|train",
@@ -52,11 +54,11 @@ final class SamplesCommand implements Callable<Integer> {
         "file:" + output.toAbsolutePath(), SampleImages.OUTPUT,
         overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
         new OutputFolder.Input("--idx", idx == null ? null : "file:" + idx.toAbsolutePath()));
-    folder.prepare();
-    int limit = count <= 0 ? Integer.MAX_VALUE : count;
     if (!format.equals("png") && !format.equals("parquet")) {
       throw new IllegalArgumentException("--format must be png or parquet, got " + format);
     }
+    folder.prepare();
+    int limit = count <= 0 ? Integer.MAX_VALUE : count;
     org.fsqspark.io.IdxImages images = idx == null ? SampleImages.bundled()
         : org.fsqspark.io.IdxImages.readSplit(idx, split);
     String prefix = idx == null ? "test" : split;

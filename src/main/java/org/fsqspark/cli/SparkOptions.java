@@ -30,6 +30,25 @@ final class SparkOptions {
           + "spark.hadoop. prefix, e.g. spark.hadoop.fs.s3a.endpoint=...")
   List<String> conf = new ArrayList<>();
 
+  @Option(names = "--storage-timeout", defaultValue = "120", paramLabel = "SECONDS",
+      description = "Before Spark starts, give up on an s3a:// input or output whose server does not answer within"
+          + " this many seconds (S3A retries refused connections for many minutes; default: ${DEFAULT-VALUE}).")
+  int storageTimeout;
+
+  /**
+   * {@link #settings()}, after checking that the object stores among {@code locations} answer within
+   * {@code --storage-timeout}.
+   */
+  Map<String, String> settingsReaching(java.io.PrintWriter console, String... locations) {
+    Map<String, String> settings = settings();
+    if (storageTimeout <= 0) {
+      throw new BadInputException("--storage-timeout must be a positive number of seconds, got "
+          + storageTimeout);
+    }
+    StorageProbe.check(java.util.Arrays.asList(locations), settings, storageTimeout, console);
+    return settings;
+  }
+
   /** The settings to apply, in order of precedence: profile, then --master, then --conf. */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
@@ -51,7 +70,23 @@ final class SparkOptions {
       }
       settings.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
     }
+    settings.forEach(SparkOptions::checkSize);
     return settings;
+  }
+
+  /**
+   * Memory sizes are parsed deep inside Spark, whose message names neither the setting nor where it came from;
+   * a mistake in one is caught here instead.
+   */
+  private static void checkSize(String key, String value) {
+    if (key.endsWith(".memory") || key.endsWith(".memoryOverhead") || key.endsWith(".maxResultSize")) {
+      try {
+        org.apache.spark.network.util.JavaUtils.byteStringAsBytes(value);
+      } catch (RuntimeException e) {
+        throw new BadInputException(key + "=" + value + " is not a size: give a number with a unit, e.g. "
+            + key + "=4g or 512m");
+      }
+    }
   }
 
   private static Map<String, String> readProfile(String name) {
@@ -66,6 +101,10 @@ final class SparkOptions {
       properties.load(reader);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read profile " + file, e);
+    } catch (IllegalArgumentException e) {
+      // Properties.load names neither the file nor the line ("Malformed \\uxxxx encoding.").
+      throw new BadInputException("Profile " + file + " is not a valid .properties file (" + e.getMessage()
+          + "): a backslash starts an escape such as \\u00e9; write \\\\ for a backslash, e.g. in Windows paths", e);
     }
     Map<String, String> settings = new LinkedHashMap<>();
     for (String key : properties.stringPropertyNames()) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.error.BadInputException;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.pipeline.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
@@ -89,7 +90,11 @@ final class StatsCommand implements Callable<Integer> {
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
         priorSteps, priorDevice);
     PrintWriter out = spec.commandLine().getOut();
-    SparkSession spark = SparkSessions.start("fsq stats", sparkOptions.settings());
+    java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
+        second, output);
+    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, new OutputFolder.Input("--input", first),
+        new OutputFolder.Input("--compare", second));
+    SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {
       StatsJob.Result result = new StatsJob(spark, config, out).run();
       out.println("stats:  " + result.statsFile());

@@ -45,7 +45,8 @@ final class TokenizeCommand implements Callable<Integer> {
       description = "Input format (default: ${DEFAULT-VALUE}, from the files found).")
   String format;
 
-  @Option(names = "--output", required = true, paramLabel = "URI", description = "Token table folder to create or resume.")
+  @Option(names = "--output", required = true, paramLabel = "URI",
+      description = "Token table folder to create or resume.")
   String output;
 
   @Option(names = "--model", defaultValue = "default", paramLabel = "default|DIR",
@@ -120,14 +121,22 @@ final class TokenizeCommand implements Callable<Integer> {
         filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Map<String, String> settings = sparkOptions.settings();
+    Map<String, String> settings = sparkOptions.settingsReaching(err, input, output);
     // A missing or empty local input fails here, before Spark starts; the engine loads while Spark starts.
     TokenizePrelude prelude = TokenizePrelude.start(config, settings);
     SparkSession spark = SparkSessions.start("fsq tokenize", settings);
     try {
       TokenizeResult result = new TokenizeJob(spark, config, err, prelude).run();
+      // A tar that breaks off or a Parquet file that cannot be read is one reject row marked ID#unreadable: a
+      // file, not an image, so it is counted apart.
+      long unreadable = result.rejected() == 0 ? 0 : spark.read().parquet(result.output() + "/_rejects")
+          .filter(org.apache.spark.sql.functions.col("id").endsWith("#unreadable")).count();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
-          result.inputs(), result.rejected(), result.output());
+          result.inputs() - unreadable, result.rejected() - unreadable, result.output());
+      if (unreadable > 0) {
+        out.printf(Locale.ROOT, "%d file(s) could not be read (a tar that breaks off, a Parquet file that is not"
+            + " readable or has another image column): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
+      }
       out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
               + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
           result.tasks(), result.executorJvms(), result.modelLoads());

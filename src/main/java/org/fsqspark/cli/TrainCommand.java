@@ -12,6 +12,7 @@ import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.IdxImages;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.train.AutoencoderTrainer;
+import org.fsqspark.train.ConvergenceRule;
 import org.fsqspark.train.DecodedTrainingImages;
 import org.fsqspark.train.IdxTrainingImages;
 import org.fsqspark.train.TrainConfig;
@@ -64,16 +65,29 @@ final class TrainCommand implements Callable<Integer> {
       description = "Encoder channel widths; each halves the grid (default: ${DEFAULT-VALUE}).")
   int[] widths;
 
-  @Option(names = "--epochs", defaultValue = "12", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "12",
+      description = "Epochs; with --converge-usage and --converge-psnr the most epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
-  @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--converge-usage", defaultValue = "0", paramLabel = "SHARE",
+      description = "Stop early once validation codebook usage moved by less than SHARE (0.005 = half a percentage "
+          + "point) over two epochs, and PSNR by less than --converge-psnr; 0 trains all --epochs (default).")
+  double convergeUsage;
+
+  @Option(names = "--converge-psnr", defaultValue = "0", paramLabel = "DB",
+      description = "Stop early once validation PSNR moved by less than DB over two epochs (with --converge-usage).")
+  double convergePsnr;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+      description = "Batch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", paramLabel = "X", defaultValue = "0.002",
+      description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
   float learningRate;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--validation", defaultValue = "5000", paramLabel = "N",
@@ -88,10 +102,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "Side of the square training images for non-IDX data (default: ${DEFAULT-VALUE}).")
   int imageSize;
 
-  @Option(names = "--channels", defaultValue = "1", description = "1 (gray) or 3 (RGB) for non-IDX data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--channels", paramLabel = "N", defaultValue = "1",
+      description = "1 (gray) or 3 (RGB) for non-IDX data (default: ${DEFAULT-VALUE}).")
   int channels;
 
-  @Option(names = "--image-column", defaultValue = "image", description = "Image column of Parquet data (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--image-column", paramLabel = "NAME", defaultValue = "image",
+      description = "Image column of Parquet data (default: ${DEFAULT-VALUE}).")
   String imageColumn;
 
   @Option(names = "--resume", description = "Continue from DIR/checkpoint (weights and epoch; Adam's moments restart).")
@@ -102,7 +118,8 @@ final class TrainCommand implements Callable<Integer> {
           + "there, and refuses a folder that holds anything else.")
   boolean overwrite;
 
-  @Option(names = "--name", defaultValue = "fsq-conv-ae", description = "Model name in the manifest (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--name", paramLabel = "NAME", defaultValue = "fsq-conv-ae",
+      description = "Model name in the manifest (default: ${DEFAULT-VALUE}).")
   String name;
 
   @Override
@@ -110,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig config = new TrainConfig(quantizer, Levels.parse(levels), Bound.parse(bound), codebookSize, commitment,
         Arrays.stream(widths).boxed().toList(), epochs, batchSize, learningRate, seed, validation, limit, name, output,
         resume);
+    ConvergenceRule rule = convergence();
     PrintWriter out = spec.commandLine().getOut();
     if (overwrite && resume) {
       throw new BadInputException("--overwrite starts over and --resume continues; pass only one of them");
@@ -120,11 +138,20 @@ final class TrainCommand implements Callable<Integer> {
         new OutputFolder.Input("--data", data));
     TrainingImages images = load();
     folder.prepare();
-    ValidationMetrics metrics = new AutoencoderTrainer(config, spec.commandLine().getErr()).train(images);
+    ValidationMetrics metrics = new AutoencoderTrainer(config, rule, spec.commandLine().getErr())
+        .train(images);
     out.printf(Locale.ROOT, "model written to %s: validation PSNR %.2f dB, codebook usage %.1f%% (%d of %d)%n", output,
         metrics.psnr(), metrics.codebookUsage() * 100, metrics.codesUsed(), config.tokenCount());
     out.flush();
     return 0;
+  }
+
+  private ConvergenceRule convergence() {
+    if ((convergeUsage > 0) != (convergePsnr > 0)) {
+      throw new BadInputException("--converge-usage and --converge-psnr work together: pass both (e.g. "
+          + "--converge-usage 0.005 --converge-psnr 0.05), got " + convergeUsage + " and " + convergePsnr);
+    }
+    return ConvergenceRule.overTwoEpochs(convergeUsage, convergePsnr);
   }
 
   private TrainingImages load() throws Exception {

@@ -47,6 +47,8 @@ public record TokenizerManifest(
   /** The file name of a manifest inside a model folder. */
   public static final String FILE_NAME = "tokenizer.json";
 
+  private static final java.util.Map<String, String> ARRAY_EXAMPLES = java.util.Map.of(
+      "levels", "[8, 5, 5, 5]", "input_size", "[28, 28] (height, width)", "pixel_range", "[0, 1] or [-1, 1]");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
@@ -67,6 +69,9 @@ public record TokenizerManifest(
     require(downsample > 0 && inputHeight % downsample == 0 && inputWidth % downsample == 0,
         "downsample " + downsample + " must divide input_size [" + inputHeight + ", " + inputWidth + "]");
     require(output != null, "output is missing (latents or indices)");
+    require(output != EncoderOutput.INDICES || bound == Bound.NONE, "output: indices means the model quantizes"
+        + " itself, so bound must be none, got " + bound.manifestName() + "; for a model that returns latents for"
+        + " fsq-spark to bound with " + bound.manifestName() + ", set output: latents");
     require(weights != null && !weights.isBlank() && !weights.contains("/") && !weights.contains("\\"),
         "weights must name a file beside tokenizer.json, got " + weights);
     require(sha256 == null || SHA256.matcher(sha256).matches(),
@@ -139,13 +144,21 @@ public record TokenizerManifest(
     }
     try {
       int[] inputSize = intArray(root, "input_size");
-      require(inputSize.length == 2, "input_size must be [h, w]");
+      require(inputSize.length == 2, "input_size must be [height, width], got " + inputSize.length + " numbers");
       JsonArray range = array(root, "pixel_range");
-      require(range.size() == 2, "pixel_range must be [low, high]");
+      require(range.size() == 2, "pixel_range must be [low, high], e.g. [0, 1] or [-1, 1], got " + range);
+      String formatName = string(root, "format", null);
+      require(formatName != null, "format is missing: djl or torchscript");
+      ModelFormat format = ModelFormat.parse(formatName);
+      // A TorchScript model may return latents or its own indices, and guessing wrong gives wrong tokens or a
+      // failed range check, so it must say which; this project's djl models always return latents.
+      String output = string(root, "output", format == ModelFormat.DJL ? "latents" : null);
+      require(output != null, "output is missing: a torchscript model must say whether it returns latents (fsq-spark"
+          + " applies FSQ with bound) or indices (the model quantizes itself)");
       return new TokenizerManifest(
           string(root, "name", null),
           string(root, "version", null),
-          ModelFormat.parse(string(root, "format", null)),
+          format,
           Levels.of(intArray(root, "levels")),
           Bound.parse(string(root, "bound", "atanh")),
           integer(root, "channels"),
@@ -156,7 +169,7 @@ public record TokenizerManifest(
           range.get(1).getAsFloat(),
           string(root, "input_dtype", "float32"),
           integer(root, "downsample"),
-          EncoderOutput.parse(string(root, "output", "latents")),
+          EncoderOutput.parse(output),
           string(root, "weights", null),
           string(root, "sha256", null),
           root.has("architecture") && !root.get("architecture").isJsonNull()
@@ -249,7 +262,10 @@ public record TokenizerManifest(
 
   private static JsonArray array(JsonObject root, String field) {
     JsonElement value = root.get(field);
-    require(value != null && value.isJsonArray(), field + " must be a JSON array");
+    require(value != null && !value.isJsonNull(), field + " is missing; it is required, e.g. " + ARRAY_EXAMPLES
+        .getOrDefault(field, "[...]"));
+    require(value.isJsonArray(), field + " must be a JSON array, e.g. " + ARRAY_EXAMPLES.getOrDefault(field, "[...]")
+        + ", got " + value);
     return value.getAsJsonArray();
   }
 

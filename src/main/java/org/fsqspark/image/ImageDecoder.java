@@ -210,13 +210,18 @@ public final class ImageDecoder {
     return "image";
   }
 
+  /**
+   * What the file seems to be, without quoting its bytes: a reject row may be read by people who must not see
+   * the file (a symbolic link named .png can point at anything the job can read).
+   */
   private static String describeHead(byte[] bytes) {
-    int n = Math.min(8, bytes.length);
-    StringBuilder hex = new StringBuilder("first bytes");
-    for (int i = 0; i < n; i++) {
-      hex.append(String.format(Locale.ROOT, " %02x", bytes[i] & 0xff));
+    int n = Math.min(512, bytes.length);
+    boolean text = n > 0;
+    for (int i = 0; i < n && text; i++) {
+      int b = bytes[i] & 0xff;
+      text = b == '\n' || b == '\r' || b == '\t' || b >= 0x20 && b != 0x7f;
     }
-    return hex.append(", ").append(bytes.length).append(" bytes in all").toString();
+    return (text ? "it looks like text" : "no image signature") + ", " + bytes.length + " bytes";
   }
 
   static String message(Throwable e) {

@@ -42,9 +42,14 @@ final class FolderShardReader implements ShardReader {
     }
     try {
       if (FileNames.isLocal(file.path())) {
+        java.nio.file.Path local = FileNames.localPath(file.path());
+        if (java.nio.file.Files.isSymbolicLink(local) && !java.nio.file.Files.exists(local)) {
+          throw new InputRecord.UnreadableInputException("a symbolic link to " + java.nio.file.Files.readSymbolicLink(local)
+              + ", which does not exist");
+        }
         // Hadoop's checksummed local file system costs ten times more per small file than plain java.nio,
         // and cannot open a name that is not UTF-8.
-        return java.nio.file.Files.readAllBytes(FileNames.localPath(file.path()));
+        return java.nio.file.Files.readAllBytes(local);
       }
       Path path = FileNames.hadoopPath(file.path());
       try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {

@@ -76,6 +76,9 @@ public final class InputListing {
             + (requested == null ? "" : " (--format " + requested.cliName() + ")"));
       }
       return new Result(format, root, List.copyOf(files));
+    } catch (java.nio.file.FileSystemLoopException e) {
+      throw new BadInputException("Input " + input + " holds a symbolic link loop: " + e.getFile()
+          + " leads back to a folder above it; remove that link or pass a folder below it", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input " + input + ": " + e.getMessage(), e);
     }
@@ -130,6 +133,11 @@ public final class InputListing {
       for (java.nio.file.Path file : (Iterable<java.nio.file.Path>) files::iterator) {
         if (java.nio.file.Files.isRegularFile(file) && !isHidden(base.relativize(file).toString())) {
           add(found, FileNames.location(file), java.nio.file.Files.size(file));
+        } else if (java.nio.file.Files.isSymbolicLink(file) && !java.nio.file.Files.exists(file)
+            && !isHidden(base.relativize(file).toString())) {
+          // A dangling link is listed like a file, so its read fails and it becomes a reject row that says
+          // why, instead of vanishing from the counts.
+          add(found, FileNames.location(file), 0);
         }
       }
     } catch (java.io.UncheckedIOException e) {

@@ -12,11 +12,11 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * every new file by starting a {@code chmod} process when Hadoop's native library is absent (as it usually
  * is): that costs more than writing a small shard file.
  */
-final class LocalFiles {
+public final class LocalFiles {
   private LocalFiles() {}
 
   /** The local file behind {@code file}, or null when it lives on another file system (HDFS, S3, ...). */
-  static java.nio.file.Path localPath(Path file, Configuration conf) throws IOException {
+  public static java.nio.file.Path localPath(Path file, Configuration conf) throws IOException {
     FileSystem fs = file.getFileSystem(conf);
     if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
       return java.nio.file.Path.of(fs.makeQualified(file).toUri());

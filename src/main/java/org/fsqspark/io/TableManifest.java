@@ -71,6 +71,7 @@ public final class TableManifest {
       FileSystem fs = location.getFileSystem(conf);
       TableParts.Listing listing = TableParts.list(conf, fs, location, table);
       List<TableParts.PartFile> files = listing.files();
+      TableParts.checkLooksLikeATable(table, fs.makeQualified(location), files);
       String[] footers = TableParts.footers(conf, table, files);
       Path root = fs.makeQualified(location);
       TokenizerManifest fromFooters = agreeingFooters(table, root, files, footers);
@@ -197,7 +198,7 @@ public final class TableManifest {
   }
 
   /** A part file's path relative to the table folder, or its full path when it lies elsewhere. */
-  private static String relative(Path root, Path file) {
+  static String relative(Path root, Path file) {
     String prefix = root.toUri().getPath();
     String path = file.toUri().getPath();
     return prefix != null && path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")

@@ -94,6 +94,31 @@ final class TableParts {
     return new Listing(files, folder);
   }
 
+  /**
+   * An empty folder or a folder of images is a common first mistake: say so before any footer is read and
+   * before Spark infers a schema from nothing.
+   */
+  static void checkLooksLikeATable(String table, Path root, List<PartFile> files) {
+    if (files.isEmpty()) {
+      throw new BadInputException("Token table " + table + " has no part files (it is empty, or holds only"
+          + " names starting with _ or .); pass the --output folder of a finished fsq tokenize");
+    }
+    boolean anyParquet = files.stream().anyMatch(file -> file.path().getName().endsWith(".parquet"));
+    PartFile image = files.stream().filter(file -> InputListing.IMAGE_EXTENSIONS.contains(extension(file))).findFirst()
+        .orElse(null);
+    if (!anyParquet && image != null) {
+      throw new BadInputException(table + " holds images (" + TableManifest.relative(root, image.path()) + " and "
+          + (files.size() - 1) + " more files), not tokens; tokenize them first: fsq tokenize --input " + table
+          + " --output TOKENS, then pass TOKENS");
+    }
+  }
+
+  private static String extension(PartFile file) {
+    String name = file.path().getName();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+  }
+
   private static BadInputException doesNotExist(String table) {
     return new BadInputException("Token table " + table + " does not exist; pass the --output folder of"
         + " fsq tokenize");

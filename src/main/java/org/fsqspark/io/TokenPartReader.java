@@ -39,16 +39,16 @@ public final class TokenPartReader implements Iterator<TokenPartReader.Row>, Clo
     /** The row as a training job reads it; a missing id, null tokens or a null token mean a damaged table. */
     public TokenRow strict(Path file) {
       if (id == null) {
-        throw new BadDataException("A row of " + file + " has no id; the table is damaged");
+        throw new TokenTableReader.DamagedRowException(null, "A row of " + file + " has no id; the table is damaged");
       }
       if (tokens == null) {
-        throw new BadDataException("Row " + id + " of " + file + " has null tokens; the table is damaged");
+        throw new TokenTableReader.DamagedRowException(id, "Row " + id + " of " + file + " has null tokens; the table is damaged");
       }
       int[] values = new int[tokens.size()];
       for (int i = 0; i < values.length; i++) {
         Integer token = tokens.get(i);
         if (token == null) {
-          throw new BadDataException("Row " + id + " of " + file + " holds a null token; the table is damaged");
+          throw new TokenTableReader.DamagedRowException(id, "Row " + id + " of " + file + " holds a null token; the table is damaged");
         }
         values[i] = token;
       }

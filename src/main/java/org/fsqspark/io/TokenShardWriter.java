@@ -11,7 +11,7 @@ import org.fsqspark.contract.RejectStage;
 
 /**
  * The two files of one tokenized shard: its token rows (the table's columns, then the passthrough columns, the
- * manifest in the footer) and its reject rows. The caller chooses where they go (staged temporary files) and
+ * manifest in the footer) and its reject rows (a file only when there are any). The caller chooses where they go (staged temporary files) and
  * commits them once this writer is closed.
  */
 public final class TokenShardWriter implements Closeable {
@@ -24,7 +24,9 @@ public final class TokenShardWriter implements Closeable {
     List<Column> columns = new ArrayList<>(TokenTable.COLUMNS);
     columns.addAll(passthrough);
     this.tokens = new ParquetRowWriter(conf, tokensFile, columns, footer);
-    this.rejects = RejectsFile.eager(conf, rejectsFile);
+    // Lazy: no empty rejects file when nothing was rejected; a glob over the whole folder (DuckDB's
+    // tokens/**/*.parquet) would meet their other schema in every table, not only in tables that have rejects.
+    this.rejects = RejectsFile.lazy(conf, rejectsFile);
   }
 
   /** Writes a token row: id, tokens, grid_h, grid_w, height, width, then the passthrough values. */

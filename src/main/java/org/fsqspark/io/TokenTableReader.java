@@ -11,6 +11,9 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadDataException;
 
@@ -26,12 +29,16 @@ public final class TokenTableReader {
   private final String table;
   private final List<Path> files;
   private final TokenizerManifest manifest;
+  // -1 until counted: a reader of checked files knows it from the driver and reads no footer again.
+  private long rows;
 
-  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest) {
+  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest,
+      long rows) {
     this.conf = conf;
     this.table = table;
     this.files = files;
     this.manifest = manifest;
+    this.rows = rows;
   }
 
   /**
@@ -48,7 +55,19 @@ public final class TokenTableReader {
     TokenizerManifest manifest = read.manifest().orElseThrow(() -> new BadDataException("Token table " + table
         + " carries no tokenizer manifest in its part files' footers (key " + TokenTable.MANIFEST_KEY + "); it was"
         + " not written by fsq tokenize"));
-    return new TokenTableReader(conf, table, read.partFiles(), manifest);
+    return new TokenTableReader(conf, table, read.partFiles(), manifest, -1);
+  }
+
+  /**
+   * A reader of part files that {@link #open} already checked (on a Spark driver, say), for a process that
+   * reads some of them (an executor's task): no footer is read again.
+   */
+  public static TokenTableReader ofCheckedFiles(Configuration conf, String table, List<Path> files,
+      TokenizerManifest manifest, long rows) {
+    if (files == null || files.isEmpty() || manifest == null) {
+      throw new IllegalArgumentException("A reader of checked part files needs the files and their manifest");
+    }
+    return new TokenTableReader(conf, table, List.copyOf(files), manifest, rows);
   }
 
   /** The tokenizer manifest every part file carries. */
@@ -67,15 +86,44 @@ public final class TokenTableReader {
 
   /** Rows in the whole table, from the footers. */
   public long rowCount() {
-    long rows = 0;
+    if (rows >= 0) {
+      return rows;
+    }
+    long counted = 0;
     try {
       for (Path file : files) {
-        rows += TokenTable.rowCount(conf, file);
+        counted += TokenTable.rowCount(conf, file);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read the footers of " + table + ": " + e.getMessage(), e);
     }
+    rows = counted;
     return rows;
+  }
+
+  /**
+   * The physical type of a primitive column ({@code INT32}, {@code INT64}, {@code BINARY}, ...) when every
+   * part file has it, else null.
+   */
+  public String primitiveColumn(String name) {
+    String type = null;
+    for (Path file : files) {
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        if (!schema.containsField(name) || !schema.getType(name).isPrimitive()) {
+          return null;
+        }
+        String here = schema.getType(name).asPrimitiveType().getPrimitiveTypeName().name();
+        if (type != null && !type.equals(here)) {
+          throw new BadDataException("Column '" + name + "' of token table " + table + " is " + type
+              + " in " + files.get(0).getName() + " but " + here + " in " + file.getName());
+        }
+        type = here;
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return type;
   }
 
   /** Rows of one split in file order; {@code passthrough} names the extra columns to read. */
@@ -207,4 +255,22 @@ public final class TokenTableReader {
     }
   }
 
+  /**
+   * One row of a part file cannot be read as a token row (no id, null tokens); the stream stays usable, so a
+   * caller that turns bad rows into rejects catches this and reads on.
+   */
+  public static final class DamagedRowException extends BadDataException {
+    private static final long serialVersionUID = 1L;
+    private final String id;
+
+    DamagedRowException(String id, String message) {
+      super(message);
+      this.id = id;
+    }
+
+    /** The row's id, or null when the row has none. */
+    public String id() {
+      return id;
+    }
+  }
 }

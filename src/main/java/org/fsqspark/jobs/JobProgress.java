@@ -35,6 +35,11 @@ final class JobProgress implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Listener listener = new Listener();
   private volatile boolean finished;
+  /** What the last printed line counted, and when it was printed (only the timer thread touches these). */
+  private String lastCounts = "";
+  private long lastPrinted = System.nanoTime();
+  /** Unchanged counts are printed again only after this long, to show the job is alive. */
+  private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private JobProgress(SparkSession spark, String name, long total, int shards, LongAccumulator done,
       LongAccumulator rejects, int seconds, PrintWriter console) {
@@ -70,7 +75,15 @@ final class JobProgress implements AutoCloseable {
     }
     long rejected = rejects.value() + listener.inFlight(rejects);
     long images = done.value() + listener.inFlight(done) + rejected;
-    double seconds = (System.nanoTime() - start) / 1e9;
+    // A line that says nothing new (0/500 while the model loads and the first batch runs) is left out.
+    String counts = images + "/" + rejected + "/" + listener.finishedTasks.get() + "/" + listener.runningTasks.size();
+    long now = System.nanoTime();
+    if (counts.equals(lastCounts) && now - lastPrinted < QUIET_NANOS) {
+      return;
+    }
+    lastCounts = counts;
+    lastPrinted = now;
+    double seconds = (now - start) / 1e9;
     double rate = images / Math.max(seconds, 1e-9);
     StringBuilder line = new StringBuilder(name).append(": ");
     if (total > 0) {
@@ -78,8 +91,14 @@ final class JobProgress implements AutoCloseable {
     } else {
       line.append(images).append(" images");
     }
-    line.append(String.format(Locale.ROOT, ", %.1f images/s, %d rejects, shards %d/%d done, %d running",
-        rate, rejected, listener.finishedTasks.get(), shards, listener.runningTasks.size()));
+    if (images == 0) {
+      // No rate yet: the tasks are starting (model load, first decode and batch).
+      line.append(String.format(Locale.ROOT, ", waiting for the first batch, shards %d/%d done, %d running",
+          listener.finishedTasks.get(), shards, listener.runningTasks.size()));
+    } else {
+      line.append(String.format(Locale.ROOT, ", %.1f images/s, %d rejects, shards %d/%d done, %d running",
+          rate, rejected, listener.finishedTasks.get(), shards, listener.runningTasks.size()));
+    }
     if (total > 0 && images > 0) {
       line.append(String.format(Locale.ROOT, ", ETA %.0f s", Math.max(0, total - images) / Math.max(rate, 1e-9)));
     }

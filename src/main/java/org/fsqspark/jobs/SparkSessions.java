@@ -3,6 +3,7 @@ package org.fsqspark.jobs;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.error.BadInputException;
 
 /** Starts the SparkSession for a job: spark-submit's settings when present, otherwise the embedded defaults. */
 public final class SparkSessions {
@@ -23,6 +24,17 @@ public final class SparkSessions {
     }
     // Encoders and coders are deterministic; a slow task is better retried than raced.
     conf.setIfMissing("spark.speculation", "false");
-    return SparkSession.builder().config(conf).getOrCreate();
+    try {
+      return SparkSession.builder().config(conf).getOrCreate();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("--driver-memory")) {
+        // Spark's advice names spark-submit's flag; jobs/fsq takes the heap size from FSQ_DRIVER_MEMORY.
+        throw new BadInputException("The driver JVM's heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+            + " MB) is too small for Spark (" + message.replaceAll("\\s*Please.*", "") + "): set FSQ_DRIVER_MEMORY=4g"
+            + " for jobs/fsq, or --driver-memory 4g in FSQ_SUBMIT_ARGS under spark-submit", e);
+      }
+      throw e;
+    }
   }
 }

@@ -1,22 +1,20 @@
 package org.fsqspark.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Nearest-neighbour lookup in a learned codebook (VQ), batched on the model's device: the index of the
- * codebook vector closest in Euclidean distance to each latent vector. Distances are computed in chunks
- * so a large codebook never needs a (positions x codes) matrix of the whole batch.
+ * Nearest-neighbour lookup in a learned codebook (VQ): the index of the codebook vector closest in Euclidean
+ * distance to each latent vector, found on the CPU with a {@link NearestCodes} tree (exact, and far cheaper
+ * than a (positions x codes) distance matrix for large codebooks); decoding gathers codes on the model's device.
  */
 public final class VectorQuantizer {
-  private static final int CHUNK = 1024;
-
   private final float[] codebook;
   private final int size;
   private final int dimension;
+  /** Built on first use; a benign race builds it twice at worst. */
+  private volatile NearestCodes tree;
 
   public VectorQuantizer(float[] codebook, int size, int dimension) {
     if (codebook.length != size * dimension) {
@@ -41,39 +39,32 @@ public final class VectorQuantizer {
     if (shape.dimension() != 4 || shape.get(1) != dimension) {
       throw new IllegalArgumentException("Latents " + shape + " do not match a codebook of dimension " + dimension);
     }
-    NDManager manager = latents.getManager();
-    NDArray vectors = latents.toType(DataType.FLOAT32, false).transpose(0, 2, 3, 1).reshape(-1, dimension);
-    NDArray codes = manager.create(codebook, new Shape(size, dimension));
-    return nearest(vectors, codes).toType(DataType.INT32, false).reshape(shape.get(0), shape.get(2), shape.get(3));
+    float[] vectors = latents.toType(DataType.FLOAT32, false).transpose(0, 2, 3, 1).reshape(-1, dimension)
+        .toFloatArray();
+    return latents.getManager().create(search().nearest(vectors), new Shape(shape.get(0), shape.get(2), shape.get(3)));
   }
 
   /**
    * Row index (INT64) of the nearest row of {@code codes} (N x d) for every row of {@code vectors} (M x d),
-   * attached to the vectors' manager. Everything in between lives in a scope closed here: DJL attaches a
-   * result to its left operand's manager, and the codebook may belong to the model, which lives for a
-   * whole training run.
+   * attached to the vectors' manager; the brute-force answer of {@link #nearest(float[])}, found with a
+   * {@link NearestCodes} tree over the codes (built per call: during training the codes change every step).
    */
   public static NDArray nearest(NDArray vectors, NDArray codes) {
-    NDManager owner = vectors.getManager();
-    try (NDManager scope = owner.newSubManager()) {
-      NDArray local = codes.stopGradient();
-      local.attach(scope);
-      NDArray codeNorms = local.square().sum(new int[] {1});
-      NDArray codesT = local.transpose();
-      long rows = vectors.getShape().get(0);
-      ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-      for (long start = 0; start < rows; start += CHUNK) {
-        NDArray chunk = vectors.get(new NDIndex("{}:{}", start, Math.min(rows, start + CHUNK)));
-        chunk.attach(scope);
-        // |z - e|^2 = |z|^2 - 2 z.e + |e|^2; |z|^2 is the same for every e and does not change the argmin.
-        NDArray distances = chunk.matMul(codesT).mul(-2).add(codeNorms);
-        parts.add(distances.argMin(1));
-      }
-      NDArray result = (parts.size() == 1 ? parts.get(0) : ai.djl.ndarray.NDArrays.concat(parts))
-          .toType(DataType.INT64, false);
-      result.attach(owner);
-      return result;
+    Shape shape = codes.getShape();
+    // toFloatArray copies without making an array: nothing new attaches to the codes' (the model's) manager.
+    NearestCodes tree = new NearestCodes(codes.toFloatArray(), Math.toIntExact(shape.get(0)),
+        Math.toIntExact(shape.get(1)));
+    int[] nearest = tree.nearest(vectors.toType(DataType.FLOAT32, false).toFloatArray());
+    return vectors.getManager().create(nearest).toType(DataType.INT64, false);
+  }
+
+  private NearestCodes search() {
+    NearestCodes tree = this.tree;
+    if (tree == null) {
+      tree = new NearestCodes(codebook, size, dimension);
+      this.tree = tree;
     }
+    return tree;
   }
 
   /** Codebook vectors of indices, as B x d x h x w decoder input. */

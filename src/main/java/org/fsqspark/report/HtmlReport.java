@@ -118,10 +118,14 @@ public final class HtmlReport {
     html.append("<h2>Most frequent codes</h2>\n");
     for (int t = 0; t < tables.size(); t++) {
       TableStatistics table = tables.get(t);
-      html.append("<table><tr><th>").append(escape(names.get(t))).append(": code</th><th>count</th><th>share</th></tr>");
-      for (long[] entry : table.topCodes().subList(0, Math.min(10, table.topCodes().size()))) {
-        html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%.2f%%</td></tr>", entry[0], entry[1],
-            table.tokens() == 0 ? 0 : 100.0 * entry[1] / table.tokens()));
+      // All of stats.json's top codes, with the level digits that make each one (channel 0 first).
+      html.append("<table><tr><th>").append(escape(names.get(t))).append(": code</th><th>level digits</th>"
+          + "<th>count</th><th>share</th></tr>");
+      int[] digits = new int[table.levels().channels()];
+      for (long[] entry : table.topCodes()) {
+        table.levels().digitsOf((int) entry[0], digits);
+        html.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%.2f%%</td></tr>", entry[0],
+            java.util.Arrays.toString(digits), entry[1], table.tokens() == 0 ? 0 : 100.0 * entry[1] / table.tokens()));
       }
       html.append("</table>\n");
     }

@@ -32,6 +32,7 @@ final class Plot {
   private final int width;
   private final int height;
   private final List<String[]> legend = new ArrayList<>();
+  private final List<String> references = new ArrayList<>();
   private double xMin;
   private double xMax;
   private double yMin;
@@ -153,12 +154,8 @@ final class Plot {
     g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
     g.drawLine(LEFT, y, width - RIGHT, y);
     g.setStroke(new BasicStroke(1f));
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
-    FontMetrics metrics = g.getFontMetrics();
-    g.setColor(new Color(255, 255, 255, 220));
-    g.fillRect(LEFT + 4, y - 3 - metrics.getAscent(), metrics.stringWidth(name) + 4, metrics.getHeight());
-    g.setColor(Color.DARK_GRAY);
-    g.drawString(name, LEFT + 6, y - 3);
+    // Named in the legend, not beside the line, where it would sit on a bar.
+    references.add(name);
     return this;
   }
 
@@ -169,12 +166,25 @@ final class Plot {
   byte[] png() {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     int y = TOP + 14;
-    for (String[] entry : legend) {
+    // One series needs no legend: its name (a folder name such as "tokens") would read like a unit.
+    for (String[] entry : legend.size() > 1 ? legend : List.<String[]>of()) {
       int x = width - RIGHT - 12 - g.getFontMetrics().stringWidth(entry[0]) - 16;
       g.setColor(PALETTE[Integer.parseInt(entry[1]) % PALETTE.length]);
       g.fillRect(x, y - 9, 12, 10);
       g.setColor(Color.BLACK);
       g.drawString(entry[0], x + 16, y);
+      y += 16;
+    }
+    for (String reference : references) {
+      int x = width - RIGHT - 12 - g.getFontMetrics().stringWidth(reference) - 16;
+      g.setColor(new Color(255, 255, 255, 220));
+      g.fillRect(x - 2, y - 11, g.getFontMetrics().stringWidth(reference) + 20, 14);
+      g.setColor(Color.GRAY);
+      g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 2f}, 0f));
+      g.drawLine(x, y - 4, x + 12, y - 4);
+      g.setStroke(new BasicStroke(1f));
+      g.setColor(Color.BLACK);
+      g.drawString(reference, x + 16, y);
       y += 16;
     }
     g.dispose();

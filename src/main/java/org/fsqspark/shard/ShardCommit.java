@@ -47,10 +47,14 @@ public final class ShardCommit {
       return false;
     }
     for (Path[] files : staged) {
-      if (files != markerFiles && fs.exists(files[0])) {
+      if (files == markerFiles) {
+        continue;
+      }
+      // A file under the final name without the marker is an orphan of an attempt that died mid-commit; it
+      // goes even when this attempt wrote no such file (a shard without rejects has no rejects file).
+      fs.delete(files[1], false);
+      if (fs.exists(files[0])) {
         fs.mkdirs(files[1].getParent());
-        // A file under the final name without the marker is an orphan of an attempt that died mid-commit.
-        fs.delete(files[1], false);
         rename(files[0], files[1]);
       }
     }

@@ -47,7 +47,7 @@ public final class ShardedOutput {
     try {
       FileSystem fs = runFile.getFileSystem(conf);
       if (folder.holdsEarlierRun() && fs.exists(runFile)) {
-        List<String> differences = run.differencesFrom(RunSpec.fromJson(TextFiles.read(fs, runFile)));
+        List<String> differences = run.differencesFrom(earlierRun(fs, runFile, folder));
         if (!differences.isEmpty()) {
           throw new BadInputException("Output " + folder.path() + " holds a " + job + " run of other inputs or "
               + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another"
@@ -106,6 +106,17 @@ public final class ShardedOutput {
       temporary.getFileSystem(conf).delete(temporary, true);
     } catch (IOException e) {
       // _temporary is skipped by every reader.
+    }
+  }
+
+  /** The earlier run's {@code _run.json}, or a message saying it is damaged and how to start over. */
+  private static RunSpec earlierRun(FileSystem fs, Path runFile, OutputFolder folder) throws IOException {
+    String text = TextFiles.read(fs, runFile);
+    try {
+      return RunSpec.fromJson(text);
+    } catch (RuntimeException e) {
+      throw new BadInputException("Output " + folder.path() + ": " + runFile + " is damaged (" + e.getMessage()
+          + "), so the run cannot be resumed; pass --overwrite to start over", e);
     }
   }
 }

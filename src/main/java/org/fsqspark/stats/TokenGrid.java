@@ -6,9 +6,13 @@ import org.fsqspark.error.BadDataException;
 /** The tokens of one image, row-major over a {@code height x width} grid. */
 public record TokenGrid(int[] tokens, int height, int width) {
   public TokenGrid {
-    if (height <= 0 || width <= 0 || tokens.length != height * width) {
-      throw new IllegalArgumentException("A " + height + "x" + width + " grid needs " + (long) height * width
-          + " tokens, got " + tokens.length);
+    if (height <= 0 || width <= 0) {
+      throw new BadDataException("grid_h x grid_w is " + height + "x" + width + ", which is not a grid: both"
+          + " must be positive");
+    }
+    if (tokens.length != (long) height * width) {
+      throw new BadDataException(tokens.length + " tokens for a " + height + "x" + width + " grid, which"
+          + " needs " + (long) height * width);
     }
   }
 

@@ -1,6 +1,9 @@
 package org.fsqspark.train;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.fsqspark.contract.TokenizerManifest;
@@ -19,13 +22,21 @@ public final class AutoencoderTrainer {
 
   /** What training writes into its model folder; {@code --overwrite} deletes these and nothing else. */
   public static final OutputKind OUTPUT = OutputKind.of("train", TokenizerManifest.FILE_NAME, "encoder-*.params",
-      "decoder-*.params", "codebook.f32", CHECKPOINT + "/**");
+      "decoder-*.params", "codebook.f32", TrainingRecord.FILE_NAME, CHECKPOINT + "/**");
 
   private final TrainConfig config;
+  private final ConvergenceRule rule;
   private final PrintWriter progress;
 
+  /** Trains every epoch up to {@code config.epochs()}. */
   public AutoencoderTrainer(TrainConfig config, PrintWriter progress) {
+    this(config, ConvergenceRule.NEVER, progress);
+  }
+
+  /** Trains until {@code rule} says the validation metrics have settled, or {@code config.epochs()} epochs. */
+  public AutoencoderTrainer(TrainConfig config, ConvergenceRule rule, PrintWriter progress) {
     this.config = config;
+    this.rule = rule;
     this.progress = progress;
   }
 
@@ -44,29 +55,35 @@ public final class AutoencoderTrainer {
     Validator validator = new Validator(images, total - validation, validation, config.tokenCount());
     try (TrainingSession session = TrainingSession.open(config, images)) {
       int firstEpoch = config.resume() ? checkpoint.restore(session) + 1 : 1;
-      progress.printf(Locale.ROOT, "train: %s, %d images (%d held out), %dx%dx%d, %s, %d epochs of batch %d on %s%n",
+      Path record = config.output().resolve(CHECKPOINT).resolve(TrainingRecord.FILE_NAME);
+      List<EpochMetrics> history = new ArrayList<>(firstEpoch > 1
+          ? TrainingRecord.readHistory(record, firstEpoch - 1) : List.of());
+      progress.printf(Locale.ROOT, "train: %s, %d images (%d held out), %dx%dx%d, %s, %d epochs of batch %d on %s; %s%n",
           config.isVq() ? "VQ codebook of " + config.codebookSize() + " x " + config.levels().channels()
               : "FSQ levels " + config.levels() + " (|C| = " + config.levels().codebookSize() + ")",
           trainCount, validation, images.channels(), images.height(), images.width(),
           firstEpoch > 1 ? "resuming after epoch " + (firstEpoch - 1) : "from scratch",
-          config.epochs(), config.batchSize(), session.device());
+          config.epochs(), config.batchSize(), session.device(), rule.describe());
       progress.flush();
       ValidationMetrics metrics = null;
-      for (int epoch = firstEpoch; epoch <= config.epochs(); epoch++) {
-        metrics = epoch(session, images, trainCount, epoch, validator);
+      for (int epoch = firstEpoch; epoch <= config.epochs() && !rule.converged(history); epoch++) {
+        metrics = epoch(session, images, trainCount, epoch, validator, history);
+        // The record after the weights: a run killed in between resumes with one epoch's metrics missing.
         checkpoint.save(session.autoencoder(), epoch);
+        new TrainingRecord(rule, config.epochs(), history, "running").write(record);
       }
       if (metrics == null) {
         metrics = validator.validate(session);
       }
       new ModelWriter(config).save(session.architecture(), session.autoencoder(), session.device(), images);
+      finish(history);
       return metrics;
     }
   }
 
   /** One pass over the training images in an order drawn from the seed and the epoch, then validation. */
   private ValidationMetrics epoch(TrainingSession session, TrainingImages images, int trainCount, int epoch,
-      Validator validator) {
+      Validator validator, List<EpochMetrics> history) {
     int[] order = shuffled(trainCount, config.seed() + epoch);
     long start = System.nanoTime();
     float[] buffer = new float[config.batchSize() * images.valuesPerImage()];
@@ -90,7 +107,18 @@ public final class AutoencoderTrainer {
         (System.nanoTime() - start) / 1e9, steps == 0 ? Double.NaN : lossSum / steps, metrics.psnr(),
         metrics.codebookUsage() * 100, metrics.codesUsed(), config.tokenCount());
     progress.flush();
+    history.add(new EpochMetrics(epoch, steps == 0 ? Double.NaN : lossSum / steps, metrics.psnr(),
+        metrics.codebookUsage(), metrics.codesUsed(), (System.nanoTime() - start) / 1e9));
     return metrics;
+  }
+
+  /** Writes the finished run's record (why it stopped) next to the model. */
+  private void finish(List<EpochMetrics> history) {
+    TrainingRecord done = new TrainingRecord(rule, config.epochs(), history,
+        rule.converged(history) ? "converged" : "epoch cap");
+    done.write(config.output().resolve(TrainingRecord.FILE_NAME));
+    progress.printf(Locale.ROOT, "train: %d epochs, %s%n", done.epochs(), done.stopped());
+    progress.flush();
   }
 
   private static int[] shuffled(int count, long seed) {

@@ -22,8 +22,19 @@ class DemoIT {
     ProcessBuilder builder = new ProcessBuilder(project.resolve("scripts/demo").toString(), out.toString())
         .redirectErrorStream(true);
     builder.environment().remove("SPARK_HOME");
+    // jobs/fsq keeps every run's temporary files in TMPDIR/fsq-USER/run-PID and removes the folders of runs that
+    // are gone (killed with SIGKILL): a folder of a process that cannot exist must not survive the demo.
+    Path tmp = java.nio.file.Files.createDirectories(work.resolve("tmp"));
+    builder.environment().put("TMPDIR", tmp.toString());
+    builder.environment().put("USER", "demo");
+    Path killed = java.nio.file.Files.createDirectories(tmp.resolve("fsq-demo/run-2147483646/spark-leftover"));
     SparkSubmitIT.Run demo = SparkSubmitIT.run(builder, work);
     assertThat(demo.exitCode()).as(demo.output()).isZero();
+    assertThat(killed.getParent()).as("the run folder of a killed process").doesNotExist();
+    try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(tmp)) {
+      assertThat(left).as("nothing of Spark's or the engine's outside fsq-USER").containsExactly(tmp.resolve("fsq-demo"));
+    }
+    assertThat(demo.output()).as("the first build's Maven output carries no colour codes").doesNotContain("\u001b[");
     assertThat(demo.output()).contains("wrote 500 sample images", "tokenized 500 of 500 images (0 rejected)",
         "usage", "entropy", "perplexity", out.resolve("tokens").toString());
     try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
