@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.export.ExportFormat;
 import org.fsqspark.io.export.ExportSettings;
-import org.fsqspark.jobs.ExportConfig;
+import org.fsqspark.pipeline.ExportConfig;
 import org.fsqspark.jobs.ExportJob;
 import org.fsqspark.jobs.SparkSessions;
 import picocli.CommandLine.Command;

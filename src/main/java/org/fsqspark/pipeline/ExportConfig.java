@@ -1,4 +1,4 @@
-package org.fsqspark.jobs;
+package org.fsqspark.pipeline;
 
 import org.fsqspark.io.export.ExportSettings;
 import org.fsqspark.error.BadInputException;
