@@ -73,6 +73,11 @@ final class PriorSampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Checked before the output folder is made: a mistyped --prior must leave nothing behind.
+    if (!java.nio.file.Files.isDirectory(prior)) {
+      throw new org.fsqspark.error.BadInputException("--prior " + prior + " is not a folder; pass the --output"
+          + " folder of fsq prior train");
+    }
     OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
         "file:" + output.toAbsolutePath(), PriorSampling.OUTPUT,
         overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
