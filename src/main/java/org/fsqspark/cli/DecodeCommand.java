@@ -61,6 +61,7 @@ final class DecodeCommand implements Callable<Integer> {
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), input,
         output);
     TableInputCheck.beforeSpark(settings, output, org.fsqspark.jobs.DecodeJob.OUTPUT, overwrite,
+        org.fsqspark.io.OutputFolder.Reuse.RESUME,
         new org.fsqspark.io.OutputFolder.Input("--input", input),
         new org.fsqspark.io.OutputFolder.Input("--originals", originals),
         new org.fsqspark.io.OutputFolder.Input("--model", "default".equals(model) ? null : model));

@@ -92,7 +92,8 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
         second, output);
-    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, new OutputFolder.Input("--input", first),
+    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", first),
         new OutputFolder.Input("--compare", second));
     SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {
