@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
-import org.fsqspark.jobs.DecodeConfig;
+import org.fsqspark.pipeline.DecodeConfig;
 import org.fsqspark.jobs.DecodeJob;
-import org.fsqspark.jobs.DecodeResult;
+import org.fsqspark.pipeline.DecodeResult;
 import org.fsqspark.jobs.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,6 +61,7 @@ final class DecodeCommand implements Callable<Integer> {
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), input,
         output);
     TableInputCheck.beforeSpark(settings, output, org.fsqspark.jobs.DecodeJob.OUTPUT, overwrite,
+        org.fsqspark.io.OutputFolder.Reuse.RESUME,
         new org.fsqspark.io.OutputFolder.Input("--input", input),
         new org.fsqspark.io.OutputFolder.Input("--originals", originals),
         new org.fsqspark.io.OutputFolder.Input("--model", "default".equals(model) ? null : model));

@@ -9,6 +9,8 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.Set;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /** Unwraps Spark's and the JDK's wrapper exceptions down to the message a person can act on. */
 final class Errors {
@@ -31,19 +33,20 @@ final class Errors {
   }
 
   /**
-   * Whether the failure is the user's input rather than the tool or the machine (exit code 2): a bad argument,
-   * or a file or folder the user named that cannot be used as it is (no permission, a file where a folder must
-   * be, a symbolic link loop).
+   * 2 for bad input or bad data, which the message explains, and for a file or folder the user named that cannot
+   * be used as it is (no permission, a file where a folder must be, a symbolic link loop); 1 for anything else,
+   * which is a bug or a failing machine.
    */
-  static boolean isBadInput(Throwable cause) {
-    if (cause instanceof IllegalArgumentException) {
-      return true;
+  static int exitCode(Throwable cause) {
+    if (cause instanceof BadInputException || cause instanceof BadDataException) {
+      return 2;
     }
     Throwable io = cause instanceof UncheckedIOException ? cause.getCause() : cause;
-    return io instanceof AccessDeniedException || io instanceof NotDirectoryException
+    boolean unusablePath = io instanceof AccessDeniedException || io instanceof NotDirectoryException
         || io instanceof FileAlreadyExistsException || io instanceof FileSystemLoopException
         // Creating a folder below a file: the JDK reports ENOTDIR as a plain FileSystemException.
         || io instanceof FileSystemException fs && "Not a directory".equals(fs.getReason());
+    return unusablePath ? 2 : 1;
   }
 
   /**

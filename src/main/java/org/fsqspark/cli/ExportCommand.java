@@ -5,13 +5,14 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.export.ExportFormat;
 import org.fsqspark.io.export.ExportSettings;
-import org.fsqspark.jobs.ExportConfig;
+import org.fsqspark.pipeline.ExportConfig;
 import org.fsqspark.jobs.ExportJob;
 import org.fsqspark.jobs.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.fsqspark.error.BadInputException;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -68,7 +69,7 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (prefix != null && !prefix.equals("label")) {
-      throw new IllegalArgumentException("--prefix takes 'label' (the class token), got '" + prefix + "'");
+      throw new BadInputException("--prefix takes 'label' (the class token), got '" + prefix + "'");
     }
     ExportSettings settings = new ExportSettings(ExportFormat.of(format), seed, validation, rowsPerFile, label,
         prefix != null);

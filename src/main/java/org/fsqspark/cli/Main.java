@@ -91,7 +91,10 @@ public final class Main implements Runnable {
     return 2;
   }
 
-  /** Prints one actionable line for a failure; the stack trace only with FSQ_DEBUG=1. */
+  /**
+   * Prints one actionable line for a failure. Bad input and bad data end with exit code 2; anything else is an
+   * internal error (exit code 1) whose stack trace {@code FSQ_DEBUG=1} prints.
+   */
   static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception exception, CommandLine commandLine,
@@ -99,7 +102,7 @@ public final class Main implements Runnable {
       Throwable cause = Errors.rootCause(exception);
       PrintWriter err = commandLine.getErr();
       String name = commandLine.getCommandSpec().qualifiedName();
-      boolean badInput = Errors.isBadInput(cause);
+      int code = Errors.exitCode(cause);
       // The whole story goes to the log file; the console gets the one line a person acts on.
       // Looked up here, not in a static field: log4j must start after RunLog chose the file.
       Logger logger = LoggerFactory.getLogger(Main.class);
@@ -109,12 +112,12 @@ public final class Main implements Runnable {
       Path log = RunLog.file();
       if (RunLog.debug()) {
         exception.printStackTrace(err);
-      } else if (!badInput) {
+      } else if (code == 1) {
         err.println(log == null ? "(set FSQ_DEBUG=1 for the stack trace)"
             : "(stack trace and log: " + log + "; FSQ_DEBUG=1 prints them here)");
       }
       err.flush();
-      return badInput ? 2 : 1;
+      return code;
     }
   }
 

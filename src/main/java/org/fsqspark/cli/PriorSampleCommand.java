@@ -2,12 +2,11 @@ package org.fsqspark.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.fsqspark.jobs.PriorSampleJob;
+import org.fsqspark.prior.PriorSampling;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
-import org.fsqspark.prior.FreshOutput;
+import org.fsqspark.io.OutputFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -68,13 +67,27 @@ final class PriorSampleCommand implements Callable<Integer> {
       description = "Where to run (default: ${DEFAULT-VALUE}).")
   String device;
 
+  @Option(names = "--overwrite",
+      description = "Replace earlier samples in --output (only the files fsq prior sample writes are deleted).")
+  boolean overwrite;
+
   @Override
   public Integer call() {
-    FreshOutput.check("--output", output, List.of(prior));
+    // Checked before the output folder is made: a mistyped --prior must leave nothing behind.
+    if (!java.nio.file.Files.isDirectory(prior)) {
+      throw new org.fsqspark.error.BadInputException("--prior " + prior + " is not a folder; pass the --output"
+          + " folder of fsq prior train");
+    }
+    OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
+        "file:" + output.toAbsolutePath(), PriorSampling.OUTPUT,
+        overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--prior", "file:" + prior.toAbsolutePath()),
+        new OutputFolder.Input("--model", "default".equals(model) ? null : model));
+    folder.prepare();
     JvmModelCache.limitEngineThreads(Runtime.getRuntime().availableProcessors());
-    PriorSampleJob.Settings settings = new PriorSampleJob.Settings(prior, model, output, count, label, perClass, steps,
+    PriorSampling.Settings settings = new PriorSampling.Settings(prior, model, output, count, label, perClass, steps,
         temperature, choiceTemperature, seed, batchSize);
-    PriorSampleJob.Result result = new PriorSampleJob(settings, DeviceRequest.parse(device, false).resolve(null),
+    PriorSampling.Result result = new PriorSampling(settings, DeviceRequest.parse(device, false).resolve(null),
         spec.commandLine().getErr()).run();
     PrintWriter out = spec.commandLine().getOut();
     out.println("samples: " + result.samples());

@@ -3,19 +3,19 @@ package org.fsqspark.cli;
 import ai.djl.Device;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.TokenTableReader;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.prior.CodingSchedule;
-import org.fsqspark.prior.FreshOutput;
 import org.fsqspark.prior.PriorTrainer;
 import org.fsqspark.prior.PriorTrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import org.fsqspark.error.BadInputException;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -125,24 +125,29 @@ final class PriorTrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from PRIOR/checkpoint.")
   boolean resume;
 
+  @Option(names = "--overwrite",
+      description = "Replace an earlier prior in --output (only the files fsq prior train writes are deleted).")
+  boolean overwrite;
+
   @Override
   public Integer call() {
     if (!embedding.equals("factorised") && !embedding.equals("full")) {
-      throw new IllegalArgumentException("--embedding must be factorised or full, got " + embedding);
+      throw new BadInputException("--embedding must be factorised or full, got " + embedding);
     }
     PriorTrainingConfig config = new PriorTrainingConfig(output, condition, conditionDropout, layers, width, heads,
         mlpRatio, embedding.equals("factorised"), epochs, batchSize, learningRate, warmup, weightDecay, seed,
         validation, validationLimit, codingSteps, shuffleBuffer, checkpointSteps, resume);
-    List<Path> inputs = input.contains("://") && !input.startsWith("file:") ? List.of() : List.of(Path.of(
-        input.startsWith("file:") ? java.net.URI.create(input).getPath() : input));
-    if (resume) {
-      FreshOutput.refuseOverlap("--output", output, inputs);
-    } else {
-      FreshOutput.check("--output", output, inputs);
+    if (overwrite && resume) {
+      throw new BadInputException("--overwrite starts over and --resume continues; pass only one of them");
     }
+    OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
+        "file:" + output.toAbsolutePath(), PriorTrainer.OUTPUT,
+        overwrite ? OutputFolder.Reuse.REPLACE : resume ? OutputFolder.Reuse.RESUME : OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", input));
     JvmModelCache.limitEngineThreads(threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
     Device target = DeviceRequest.parse(device, false).resolve(null);
     TokenTableReader table = TokenTableReader.open(new org.apache.hadoop.conf.Configuration(), input);
+    folder.prepare();
     PrintWriter err = spec.commandLine().getErr();
     PriorTrainer.Result result = new PriorTrainer(config, target, err).train(table);
     PrintWriter out = spec.commandLine().getOut();

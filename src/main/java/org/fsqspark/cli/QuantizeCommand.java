@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Quantize latent vectors from stdin to token indices.",
         "Reads one comma-separated vector of d values per line and prints one index per line (or the "
-            + "level digits / normalised codes with --print). Lines starting with # are skipped."})
+            + "level digits / normalised codes with --print). Lines starting with # are skipped. Values are read "
+            + "as float32, as an encoder emits them, and quantized exactly as tokenize quantizes them."})
 final class QuantizeCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -38,11 +40,11 @@ final class QuantizeCommand implements Callable<Integer> {
     Levels parsed = Levels.parse(levels);
     FiniteScalarQuantizer quantizer = new FiniteScalarQuantizer(parsed, Bound.parse(bound));
     if (!print.matches("index|digits|codes")) {
-      throw new IllegalArgumentException("--print must be index, digits or codes, got " + print);
+      throw new BadInputException("--print must be index, digits or codes, got " + print);
     }
     PrintWriter out = spec.commandLine().getOut();
     int d = parsed.channels();
-    double[] vector = new double[d];
+    float[] vector = new float[d];
     int[] digits = new int[d];
     BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
@@ -55,14 +57,14 @@ final class QuantizeCommand implements Callable<Integer> {
       }
       String[] parts = trimmed.split("\\s*,\\s*");
       if (parts.length != d) {
-        throw new IllegalArgumentException("line " + number + ": expected " + d + " comma-separated values for levels "
+        throw new BadInputException("line " + number + ": expected " + d + " comma-separated values for levels "
             + parsed + ", got " + parts.length);
       }
       for (int c = 0; c < d; c++) {
         try {
-          vector[c] = Double.parseDouble(parts[c]);
+          vector[c] = Float.parseFloat(parts[c]);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("line " + number + ": '" + parts[c] + "' is not a number");
+          throw new BadInputException("line " + number + ": '" + parts[c] + "' is not a number");
         }
       }
       try {
@@ -75,7 +77,7 @@ final class QuantizeCommand implements Callable<Integer> {
           default -> out.println(quantizer.index(vector, 0));
         }
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("line " + number + ": " + e.getMessage(), e);
+        throw new BadInputException("line " + number + ": " + e.getMessage(), e);
       }
     }
     out.flush();

@@ -2,6 +2,7 @@ package org.fsqspark.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.SampleImages;
 import picocli.CommandLine.Command;
@@ -55,7 +56,7 @@ final class SamplesCommand implements Callable<Integer> {
         overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
         new OutputFolder.Input("--idx", idx == null ? null : "file:" + idx.toAbsolutePath()));
     if (!format.equals("png") && !format.equals("parquet")) {
-      throw new IllegalArgumentException("--format must be png or parquet, got " + format);
+      throw new BadInputException("--format must be png or parquet, got " + format);
     }
     folder.prepare();
     int limit = count <= 0 ? Integer.MAX_VALUE : count;

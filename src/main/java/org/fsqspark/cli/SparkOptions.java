@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.fsqspark.error.BadInputException;
 import picocli.CommandLine.Option;
 
 /** Spark settings shared by every Spark job: a profile from conf/, then --master and --conf on top. */
@@ -41,7 +42,7 @@ final class SparkOptions {
   Map<String, String> settingsReaching(java.io.PrintWriter console, String... locations) {
     Map<String, String> settings = settings();
     if (storageTimeout <= 0) {
-      throw new IllegalArgumentException("--storage-timeout must be a positive number of seconds, got "
+      throw new BadInputException("--storage-timeout must be a positive number of seconds, got "
           + storageTimeout);
     }
     StorageProbe.check(java.util.Arrays.asList(locations), settings, storageTimeout, console);
@@ -65,7 +66,7 @@ final class SparkOptions {
     for (String entry : conf) {
       int eq = entry.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("--conf '" + entry + "' is not KEY=VALUE, e.g. --conf spark.executor.memory=4g");
+        throw new BadInputException("--conf '" + entry + "' is not KEY=VALUE, e.g. --conf spark.executor.memory=4g");
       }
       settings.put(entry.substring(0, eq).trim(), entry.substring(eq + 1).trim());
     }
@@ -82,7 +83,7 @@ final class SparkOptions {
       try {
         org.apache.spark.network.util.JavaUtils.byteStringAsBytes(value);
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException(key + "=" + value + " is not a size: give a number with a unit, e.g. "
+        throw new BadInputException(key + "=" + value + " is not a size: give a number with a unit, e.g. "
             + key + "=4g or 512m");
       }
     }
@@ -91,7 +92,7 @@ final class SparkOptions {
   private static Map<String, String> readProfile(String name) {
     Path file = name.endsWith(".properties") || name.contains("/") ? Path.of(name) : profileFile(name);
     if (file == null || !Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("Profile '" + name + "' not found"
+      throw new BadInputException("Profile '" + name + "' not found"
           + (file == null ? " (conf/ is unknown outside jobs/fsq; pass a .properties file)" : " at " + file)
           + "; available: local, gpu-cluster, s3, or a path to a .properties file");
     }
@@ -102,7 +103,7 @@ final class SparkOptions {
       throw new UncheckedIOException("Cannot read profile " + file, e);
     } catch (IllegalArgumentException e) {
       // Properties.load names neither the file nor the line ("Malformed \\uxxxx encoding.").
-      throw new IllegalArgumentException("Profile " + file + " is not a valid .properties file (" + e.getMessage()
+      throw new BadInputException("Profile " + file + " is not a valid .properties file (" + e.getMessage()
           + "): a backslash starts an escape such as \\u00e9; write \\\\ for a backslash, e.g. in Windows paths", e);
     }
     Map<String, String> settings = new LinkedHashMap<>();

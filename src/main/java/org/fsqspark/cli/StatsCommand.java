@@ -3,9 +3,10 @@ package org.fsqspark.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.jobs.SparkSessions;
-import org.fsqspark.jobs.StatsConfig;
+import org.fsqspark.pipeline.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,7 +76,7 @@ final class StatsCommand implements Callable<Integer> {
     String second = null;
     if (compare != null && compare.size() == 2) {
       if (input != null) {
-        throw new IllegalArgumentException("Give either --input A --compare B or --compare A B, not both");
+        throw new BadInputException("Give either --input A --compare B or --compare A B, not both");
       }
       first = compare.get(0);
       second = compare.get(1);
@@ -91,7 +92,8 @@ final class StatsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
         second, output);
-    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, new OutputFolder.Input("--input", first),
+    TableInputCheck.beforeSpark(settings, output, StatsJob.OUTPUT, overwrite, OutputFolder.Reuse.REFUSE,
+        new OutputFolder.Input("--input", first),
         new OutputFolder.Input("--compare", second));
     SparkSession spark = SparkSessions.start("fsq stats", settings);
     try {

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Reaches the object stores a command names before Spark starts, within a time limit. S3A retries a refused
@@ -78,7 +79,7 @@ final class StorageProbe {
     } catch (ExecutionException e) {
       if (e.getCause() instanceof IllegalArgumentException badLocation) {
         // e.g. keys written into the URL, which S3A refuses: a bad argument, said before Spark starts.
-        throw new IllegalArgumentException(location + ": " + badLocation.getMessage(), badLocation);
+        throw new BadInputException(location + ": " + badLocation.getMessage(), badLocation);
       }
       return; // an answer, if not a good one: the job reports it with its own message
     } catch (InterruptedException e) {

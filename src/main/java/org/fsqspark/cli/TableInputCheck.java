@@ -21,10 +21,11 @@ final class TableInputCheck {
   /**
    * Checks a local {@code output} first (the Safety rule: the output is checked before anything is read), then
    * reads the footers of each local table; throws what {@link OutputFolder#check} and {@link TableManifest#read}
-   * throw. The job checks both again with Spark's configuration.
+   * throw. The job checks both again with Spark's configuration. {@code reuse} is what the job does with an
+   * earlier run's output when {@code overwrite} is off (decode resumes it, stats refuses it).
    */
   static void beforeSpark(Map<String, String> settings, String output, OutputKind kind, boolean overwrite,
-      OutputFolder.Input... tables) {
+      OutputFolder.Reuse reuse, OutputFolder.Input... tables) {
     Configuration conf = new Configuration();
     settings.forEach((key, value) -> {
       if (key.startsWith(HADOOP_PREFIX)) {
@@ -36,7 +37,7 @@ final class TableInputCheck {
       allLocal &= table.location() == null || isLocal(table.location(), conf);
     }
     if (allLocal && output != null) {
-      OutputFolder.check(conf, output, kind, overwrite ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.REFUSE,
+      OutputFolder.check(conf, output, kind, overwrite ? OutputFolder.Reuse.REPLACE : reuse,
           tables);
     }
     for (OutputFolder.Input table : tables) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 import org.fsqspark.io.IdxImages;
@@ -129,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
     ConvergenceRule rule = convergence();
     PrintWriter out = spec.commandLine().getOut();
     if (overwrite && resume) {
-      throw new IllegalArgumentException("--overwrite starts over and --resume continues; pass only one of them");
+      throw new BadInputException("--overwrite starts over and --resume continues; pass only one of them");
     }
     OutputFolder folder = OutputFolder.check(new org.apache.hadoop.conf.Configuration(),
         "file:" + output.toAbsolutePath(), AutoencoderTrainer.OUTPUT,
@@ -147,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private ConvergenceRule convergence() {
     if ((convergeUsage > 0) != (convergePsnr > 0)) {
-      throw new IllegalArgumentException("--converge-usage and --converge-psnr work together: pass both (e.g. "
+      throw new BadInputException("--converge-usage and --converge-psnr work together: pass both (e.g. "
           + "--converge-usage 0.005 --converge-psnr 0.05), got " + convergeUsage + " and " + convergePsnr);
     }
     return ConvergenceRule.overTwoEpochs(convergeUsage, convergePsnr);

@@ -1,13 +1,16 @@
 package org.fsqspark.fsq;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Finite Scalar Quantization of latent vectors: bound each channel, round it to one of L_i levels, and
  * read the level digits as a mixed-radix token index.
  *
- * <p>Arithmetic is done in float64 whatever the input precision (never bf16/fp16, whose rounding breaks
- * indices). Latent vectors are channel-last: vector {@code v} occupies {@code latents[v*d .. v*d+d-1]}.
+ * <p>Latents are float32 and each channel follows its {@link ChannelRule}: the one definition that the NDArray
+ * twin on a model's device and {@code fsq quantize} follow too, so the same latents give the same tokens on
+ * every path. Latent vectors are channel-last: vector {@code v} occupies {@code latents[v*d .. v*d+d-1]}.
  * NaN and infinite latents are rejected: they mean the encoder is broken, not that an image is unusual.
  */
 public final class FiniteScalarQuantizer implements Serializable {
@@ -15,11 +18,11 @@ public final class FiniteScalarQuantizer implements Serializable {
 
   private final Levels levels;
   private final Bound bound;
-  private transient Bound.ChannelRule[] rules;
+  private transient ChannelRule[] rules;
 
   public FiniteScalarQuantizer(Levels levels, Bound bound) {
     if (levels == null || bound == null) {
-      throw new IllegalArgumentException("Levels and bound are required, got " + levels + " and " + bound);
+      throw new BadInputException("Levels and bound are required, got " + levels + " and " + bound);
     }
     bound.checkSupports(levels);
     this.levels = levels;
@@ -34,28 +37,14 @@ public final class FiniteScalarQuantizer implements Serializable {
     return bound;
   }
 
+  /** The constants and rule of one channel. */
+  public ChannelRule rule(int channel) {
+    return rules()[channel];
+  }
+
   /** Token index of the latent vector that starts at {@code offset}. */
   public int index(float[] latents, int offset) {
-    Bound.ChannelRule[] channelRules = rules();
-    int index = 0;
-    for (int c = 0; c < channelRules.length; c++) {
-      index += channelRules[c].digit(finite(latents[offset + c], offset + c), c) * levels.basis(c);
-    }
-    return index;
-  }
-
-  private static float finite(float value, int position) {
-    if (!Float.isFinite(value)) {
-      throw new IllegalArgumentException(
-          "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the"
-              + " encoder is broken)");
-    }
-    return value;
-  }
-
-  /** Token index of the latent vector that starts at {@code offset}, from float64 latents. */
-  public int index(double[] latents, int offset) {
-    Bound.ChannelRule[] channelRules = rules();
+    ChannelRule[] channelRules = rules();
     int index = 0;
     for (int c = 0; c < channelRules.length; c++) {
       index += channelRules[c].digit(finite(latents[offset + c], offset + c), c) * levels.basis(c);
@@ -74,7 +63,7 @@ public final class FiniteScalarQuantizer implements Serializable {
 
   /** Token index of latents laid out channel-first, as a conv encoder emits them: {@code [c][position]}. */
   public int indexChannelFirst(float[] latents, int base, int position, int positions) {
-    Bound.ChannelRule[] channelRules = rules();
+    ChannelRule[] channelRules = rules();
     int index = 0;
     for (int c = 0; c < channelRules.length; c++) {
       int at = base + c * positions + position;
@@ -84,15 +73,15 @@ public final class FiniteScalarQuantizer implements Serializable {
   }
 
   /** Level digits ({@code 0..L_i-1}) of the latent vector at {@code offset}, written into {@code digits}. */
-  public void digits(double[] latents, int offset, int[] digits) {
-    Bound.ChannelRule[] channelRules = rules();
+  public void digits(float[] latents, int offset, int[] digits) {
+    ChannelRule[] channelRules = rules();
     for (int c = 0; c < channelRules.length; c++) {
       digits[c] = channelRules[c].digit(finite(latents[offset + c], offset + c), c);
     }
   }
 
   /** The quantized latent as normalised codes in [-1, 1], what a decoder consumes. */
-  public double[] quantize(double[] latent) {
+  public double[] quantize(float[] latent) {
     checkLength(latent.length, 1);
     int[] digits = new int[levels.channels()];
     digits(latent, 0, digits);
@@ -109,7 +98,7 @@ public final class FiniteScalarQuantizer implements Serializable {
   /** Token index of normalised codes; throws when a value is not a code of its channel. */
   public int indexOfCodes(double[] codes) {
     checkLength(codes.length, 1);
-    Bound.ChannelRule[] channelRules = rules();
+    ChannelRule[] channelRules = rules();
     int index = 0;
     for (int c = 0; c < channelRules.length; c++) {
       index += channelRules[c].digitOfCode(codes[c], c) * levels.basis(c);
@@ -118,7 +107,7 @@ public final class FiniteScalarQuantizer implements Serializable {
   }
 
   private double[] codesOfDigits(int[] digits) {
-    Bound.ChannelRule[] channelRules = rules();
+    ChannelRule[] channelRules = rules();
     double[] codes = new double[digits.length];
     for (int c = 0; c < digits.length; c++) {
       codes[c] = channelRules[c].code(digits[c]);
@@ -126,10 +115,10 @@ public final class FiniteScalarQuantizer implements Serializable {
     return codes;
   }
 
-  private Bound.ChannelRule[] rules() {
-    Bound.ChannelRule[] current = rules;
+  private ChannelRule[] rules() {
+    ChannelRule[] current = rules;
     if (current == null) {
-      current = new Bound.ChannelRule[levels.channels()];
+      current = new ChannelRule[levels.channels()];
       for (int c = 0; c < current.length; c++) {
         current[c] = bound.rule(levels.get(c));
       }
@@ -147,10 +136,11 @@ public final class FiniteScalarQuantizer implements Serializable {
     }
   }
 
-  private static double finite(double value, int position) {
-    if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException(
-          "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the encoder is broken)");
+  private static float finite(float value, int position) {
+    if (!Float.isFinite(value)) {
+      throw new BadDataException(
+          "Latent at position " + position + " is " + value + ": latents must be finite (a NaN or infinity means the"
+              + " encoder is broken)");
     }
     return value;
   }

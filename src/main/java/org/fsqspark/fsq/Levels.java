@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The number of quantization levels per latent channel, and the mixed-radix token index they define.
@@ -24,21 +26,21 @@ public final class Levels implements java.io.Serializable {
 
   private Levels(int[] levels) {
     if (levels.length == 0) {
-      throw new IllegalArgumentException("Levels must name at least one channel, e.g. 8,5,5,5");
+      throw new BadInputException("Levels must name at least one channel, e.g. 8,5,5,5");
     }
     this.levels = levels.clone();
     this.basis = new int[levels.length];
     long product = 1;
     for (int i = 0; i < levels.length; i++) {
       if (levels[i] < 2) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "Invalid level " + levels[i] + " for channel " + i + " in " + Arrays.toString(levels)
                 + ": every channel needs at least 2 levels");
       }
       basis[i] = (int) product;
       product *= levels[i];
       if (product > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "Codebook of " + Arrays.toString(levels) + " has more than " + Integer.MAX_VALUE
                 + " codes: token indices must fit in int32; use fewer channels or levels");
       }
@@ -49,7 +51,7 @@ public final class Levels implements java.io.Serializable {
   /** Levels from explicit per-channel counts. */
   public static Levels of(int... levels) {
     if (levels == null) {
-      throw new IllegalArgumentException("Levels are null");
+      throw new BadInputException("Levels are null");
     }
     return new Levels(levels);
   }
@@ -57,7 +59,7 @@ public final class Levels implements java.io.Serializable {
   /** Parses a comma-separated list such as {@code "8,5,5,5"} (spaces and brackets are ignored). */
   public static Levels parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("Levels are empty: give them as a comma-separated list, e.g. 8,5,5,5");
+      throw new BadInputException("Levels are empty: give them as a comma-separated list, e.g. 8,5,5,5");
     }
     String[] parts = text.replace("[", "").replace("]", "").trim().split("\\s*,\\s*");
     int[] values = new int[parts.length];
@@ -65,7 +67,7 @@ public final class Levels implements java.io.Serializable {
       try {
         values[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "Cannot parse levels '" + text + "': '" + parts[i] + "' is not an integer; expected e.g. 8,5,5,5");
       }
     }
@@ -132,7 +134,7 @@ public final class Levels implements java.io.Serializable {
   /** Throws unless {@code 0 <= index < |C|}. */
   public void checkIndex(int index) {
     if (index < 0 || index >= codebookSize) {
-      throw new IllegalArgumentException(
+      throw new BadDataException(
           "Token index " + index + " is outside 0.." + (codebookSize - 1) + " for levels " + this);
     }
   }

@@ -2,6 +2,7 @@ package org.fsqspark.fsq;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Suggested levels for a target codebook size: the FSQ paper's published sets where one exists (Table 1
@@ -45,7 +46,7 @@ public final class RecommendedLevels {
   /** Levels whose codebook size is the target or as close to it as the heuristic allows. */
   public static Suggestion forCodebookSize(long target) {
     if (target < 2 || target > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "Codebook size " + target + " is out of range: expected 2.." + Integer.MAX_VALUE);
     }
     int size = (int) target;

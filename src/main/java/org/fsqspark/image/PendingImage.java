@@ -16,6 +16,7 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.fsqspark.contract.RejectStage;
 
 /**
  * An image whose header has been read and checked, and whose pixels are not decoded yet: what
@@ -89,7 +90,7 @@ public final class PendingImage implements AutoCloseable {
   /** Decodes the first frame into planes, with ImageIO. */
   public DecodedImage decode() throws ImageRejectedException {
     try {
-      return ImageDecoder.toPlanes(read());
+      return FloatPlanes.of(read());
     } catch (OutOfMemoryError e) {
       throw outOfMemory();
     }
@@ -124,7 +125,7 @@ public final class PendingImage implements AutoCloseable {
       }
       BufferedImage image = read();
       Optional<PixelRaster> raster = PixelRaster.of(image);
-      return raster.isPresent() ? raster.get() : ImageDecoder.toPlanes(image);
+      return raster.isPresent() ? raster.get() : FloatPlanes.of(image);
     } catch (OutOfMemoryError e) {
       throw outOfMemory();
     }
@@ -139,7 +140,7 @@ public final class PendingImage implements AutoCloseable {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
     if (!readers.hasNext()) {
       ImageDecoder.closeQuietly(input);
-      throw new ImageRejectedException("decode", "corrupt or truncated JPEG: no ImageIO reader accepts it");
+      throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated JPEG: no ImageIO reader accepts it");
     }
     reader = readers.next();
     reader.setInput(input, true, true);
@@ -154,7 +155,7 @@ public final class PendingImage implements AutoCloseable {
       image = reader.read(0);
     } catch (IOException | RuntimeException e) {
       if (damage.isEmpty()) {
-        throw new ImageRejectedException("decode", "corrupt or truncated " + format + ": "
+        throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated " + format + ": "
             + ImageDecoder.message(e), e);
       }
       // Only reached when truncated images are accepted (open() rejects them otherwise).
@@ -170,7 +171,7 @@ public final class PendingImage implements AutoCloseable {
       String reason = "corrupt or truncated " + format + ": the decoder reported \""
           + String.join("\"; \"", damaging) + "\"";
       if (!acceptTruncated) {
-        throw new ImageRejectedException("decode", reason + ImageDecoder.ACCEPT_HINT);
+        throw new ImageRejectedException(RejectStage.DECODE, reason + ImageDecoder.ACCEPT_HINT);
       }
       damage = Optional.of(reason);
     }
@@ -207,7 +208,7 @@ public final class PendingImage implements AutoCloseable {
       ImageDecoder.closeQuietly(again);
     }
     if (destination == null || !anyNonZero(destination.getRaster().getDataBuffer())) {
-      throw new ImageRejectedException("decode", damage.orElseThrow() + "; nothing before the cut could be decoded ("
+      throw new ImageRejectedException(RejectStage.DECODE, damage.orElseThrow() + "; nothing before the cut could be decoded ("
           + ImageDecoder.message(failure) + ")", failure);
     }
     return destination;

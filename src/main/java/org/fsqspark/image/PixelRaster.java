@@ -76,7 +76,7 @@ public record PixelRaster(int width, int height, byte[] samples, int offset, int
    * The raster of an ImageIO result when its samples are 8-bit and interleaved in one byte array in the sRGB
    * or gray colour space (what the readers return for JPEG photos and for 8-bit PNGs), read in place; empty
    * for anything else (16-bit, palette, packed, CMYK, other colour spaces), which goes through
-   * {@link ImageDecoder#toPlanes} instead.
+   * {@link FloatPlanes#of} instead.
    */
   static Optional<PixelRaster> of(BufferedImage image) {
     ColorModel colorModel = image.getColorModel();

@@ -3,5 +3,7 @@
  * checks that a file is whole before it is decoded, a heap budget that decodes are admitted against,
  * colour conversion to the model's channels, resizing, and scaling to the model's pixel range.
  * Nothing here knows about models or Spark.
+ *
+ * <p>May import: contract, error.
  */
 package org.fsqspark.image;

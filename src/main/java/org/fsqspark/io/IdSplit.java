@@ -3,6 +3,7 @@ package org.fsqspark.io;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * A deterministic train/validation split by a hash of the row's {@code id}: a row is in validation when the
@@ -16,7 +17,7 @@ import java.security.NoSuchAlgorithmException;
 public record IdSplit(double validationFraction) implements java.io.Serializable {
   public IdSplit {
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("The validation share must be in [0, 1), got " + validationFraction);
+      throw new BadInputException("The validation share must be in [0, 1), got " + validationFraction);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.fsqspark.io;
 
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /** How images are stored in the input. */
 public enum InputFormat {
@@ -17,7 +18,7 @@ public enum InputFormat {
         return format;
       }
     }
-    throw new IllegalArgumentException("Unknown --format '" + name + "': expected folder, parquet, wds or auto");
+    throw new BadInputException("Unknown --format '" + name + "': expected folder, parquet, wds or auto");
   }
 
   public String cliName() {

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Finds the input files under a folder, a file or a glob on any Hadoop file system (local, hdfs://, s3a://),
@@ -47,12 +48,12 @@ public final class InputListing {
         Path parent = fs.makeQualified(globParent(path));
         root = FileNames.location(fs, parent);
         if (!globLocal(java.nio.file.Paths.get(parent.toUri()), relativeGlob(path), found)) {
-          throw new IllegalArgumentException("Input " + input + " matches no files");
+          throw new BadInputException("Input " + input + " matches no files");
         }
       } else if (isGlob(input)) {
         FileStatus[] matches = fs.globStatus(path);
         if (matches == null || matches.length == 0) {
-          throw new IllegalArgumentException("Input " + input + " matches no files");
+          throw new BadInputException("Input " + input + " matches no files");
         }
         root = FileNames.location(fs, globParent(path));
         for (FileStatus match : matches) {
@@ -60,7 +61,7 @@ public final class InputListing {
         }
       } else {
         if (!fs.exists(path)) {
-          throw new IllegalArgumentException("Input " + input + " does not exist; pass a folder of images, Parquet "
+          throw new BadInputException("Input " + input + " does not exist; pass a folder of images, Parquet "
               + "files or WebDataset tars (local path, hdfs:// or s3a://)");
         }
         FileStatus status = fs.getFileStatus(path);
@@ -71,12 +72,12 @@ public final class InputListing {
       List<Entry> files = new ArrayList<>(found.getOrDefault(format, List.of()));
       files.sort(java.util.Comparator.comparing(Entry::path));
       if (files.isEmpty()) {
-        throw new IllegalArgumentException("No " + describe(format) + " under " + input
+        throw new BadInputException("No " + describe(format) + " under " + input
             + (requested == null ? "" : " (--format " + requested.cliName() + ")"));
       }
       return new Result(format, root, List.copyOf(files));
     } catch (java.nio.file.FileSystemLoopException e) {
-      throw new IllegalArgumentException("Input " + input + " holds a symbolic link loop: " + e.getFile()
+      throw new BadInputException("Input " + input + " holds a symbolic link loop: " + e.getFile()
           + " leads back to a folder above it; remove that link or pass a folder below it", e);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot list input " + input + ": " + e.getMessage(), e);
@@ -197,11 +198,11 @@ public final class InputListing {
       return requested;
     }
     if (found.isEmpty()) {
-      throw new IllegalArgumentException("No images (" + String.join(", ", new java.util.TreeSet<>(IMAGE_EXTENSIONS))
+      throw new BadInputException("No images (" + String.join(", ", new java.util.TreeSet<>(IMAGE_EXTENSIONS))
           + "), Parquet files or .tar shards under " + input);
     }
     if (found.size() > 1) {
-      throw new IllegalArgumentException("Input " + input + " holds " + found.entrySet().stream()
+      throw new BadInputException("Input " + input + " holds " + found.entrySet().stream()
           .map(e -> e.getValue().size() + " " + describe(e.getKey())).collect(Collectors.joining(" and "))
           + "; pass --format folder, parquet or wds to say which to read");
     }

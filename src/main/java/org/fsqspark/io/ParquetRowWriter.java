@@ -32,6 +32,7 @@ import org.apache.parquet.schema.Types;
 public final class ParquetRowWriter implements Closeable {
   private final ParquetWriter<Object[]> writer;
   private long rows;
+  private boolean closed;
 
   public ParquetRowWriter(Configuration conf, Path file, List<Column> columns, Map<String, String> metadata)
       throws IOException {
@@ -64,7 +65,10 @@ public final class ParquetRowWriter implements Closeable {
 
   @Override
   public void close() throws IOException {
-    writer.close();
+    if (!closed) {
+      closed = true;
+      writer.close();
+    }
   }
 
   /** The Parquet schema of these columns. */

@@ -152,7 +152,8 @@ final class ParquetShardReader implements ShardReader {
     return InputRecord.inMemory(bytes);
   }
 
-  private static Object valueOf(Group group, String name) {
+  /** A primitive column's value as Integer, Long, Float, Double, Boolean, String (annotated binary) or byte[]. */
+  static Object valueOf(Group group, String name) {
     Type type = group.getType().getType(name);
     PrimitiveType primitive = type.asPrimitiveType();
     return switch (primitive.getPrimitiveTypeName()) {

@@ -16,6 +16,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Resolves, on the driver and before any work starts, which input columns are copied into the token table
@@ -37,7 +38,7 @@ public final class Passthrough {
     List<Column> columns = switch (plan.listing().format()) {
       case FOLDER -> {
         if (keep != null && !keep.isEmpty()) {
-          throw new IllegalArgumentException("--keep needs Parquet or WebDataset input; image folders have no columns");
+          throw new BadInputException("--keep needs Parquet or WebDataset input; image folders have no columns");
         }
         yield List.of();
       }
@@ -46,7 +47,7 @@ public final class Passthrough {
     };
     for (Column column : columns) {
       if (TokenTable.SCHEMA.getFieldIndex(column.name()).isDefined()) {
-        throw new IllegalArgumentException("--keep " + column.name() + " clashes with the token table's own column '"
+        throw new BadInputException("--keep " + column.name() + " clashes with the token table's own column '"
             + column.name() + "'");
       }
     }
@@ -72,7 +73,7 @@ public final class Passthrough {
               e instanceof IOException io ? io : new IOException(e));
         }
         if (first == null) {
-          first = new IllegalArgumentException("No Parquet file of the input can be read; the first, " + file
+          first = new BadInputException("No Parquet file of the input can be read; the first, " + file
               + ", fails with: " + e.getMessage(), e);
         }
       }
@@ -89,16 +90,16 @@ public final class Passthrough {
       problem = ParquetInputSchema.idColumnProblem(schema, idColumn);
     }
     if (problem != null) {
-      throw new IllegalArgumentException("Parquet input " + file + " " + problem);
+      throw new BadInputException("Parquet input " + file + " " + problem);
     }
     List<Column> columns = new ArrayList<>();
     for (String name : keep == null ? List.<String>of() : keep) {
       if (!schema.containsField(name)) {
-        throw new IllegalArgumentException("--keep " + name + " is not a column of " + file + " " + names);
+        throw new BadInputException("--keep " + name + " is not a column of " + file + " " + names);
       }
       Type type = schema.getType(name);
       if (!type.isPrimitive() || type.isRepetition(Type.Repetition.REPEATED)) {
-        throw new IllegalArgumentException("--keep " + name + " is a nested or repeated column (" + type
+        throw new BadInputException("--keep " + name + " is a nested or repeated column (" + type
             + "); only primitive columns (numbers, strings, booleans, binary) can be passed through");
       }
       columns.add(Column.optional(name, typeOf(type.asPrimitiveType(), name)));
@@ -131,8 +132,8 @@ public final class Passthrough {
     };
   }
 
-  private static IllegalArgumentException unsupported(String name, PrimitiveType type) {
-    return new IllegalArgumentException("--keep " + name + " has type " + type + ", which is not passed through yet;"
+  private static BadInputException unsupported(String name, PrimitiveType type) {
+    return new BadInputException("--keep " + name + " has type " + type + ", which is not passed through yet;"
         + " supported: int32, int64, float, double, boolean, string, binary");
   }
 
@@ -141,7 +142,7 @@ public final class Passthrough {
       List<Column> columns = new ArrayList<>();
       for (String name : keep) {
         Column column = WDS_COLUMNS.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
-            new IllegalArgumentException("--keep " + name + " is not a WebDataset passthrough entry; supported: cls, "
+            new BadInputException("--keep " + name + " is not a WebDataset passthrough entry; supported: cls, "
                 + "txt, json"));
         columns.add(column);
       }

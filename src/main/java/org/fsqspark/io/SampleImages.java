@@ -1,5 +1,6 @@
 package org.fsqspark.io;
 
+import org.fsqspark.error.BadInputException;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -59,7 +60,7 @@ public final class SampleImages {
   public static int writeParquet(IdxImages images, Path folder, int limit, String prefix, int rowsPerFile)
       throws IOException {
     if (rowsPerFile < 1) {
-      throw new IllegalArgumentException("--rows-per-file must be at least 1, got " + rowsPerFile);
+      throw new BadInputException("--rows-per-file must be at least 1, got " + rowsPerFile);
     }
     int count = Math.min(limit, images.count());
     List<Column> columns = List.of(Column.required("id", ColumnType.STRING),

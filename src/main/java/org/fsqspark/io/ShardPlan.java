@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.fsqspark.error.BadInputException;
 
 /**
  * How an input is cut into shards: image files in runs in path order, every Parquet file or tar on its own.
@@ -43,7 +44,7 @@ public record ShardPlan(InputListing.Result listing, int filesPerShard, long max
    */
   public static ShardPlan of(InputListing.Result listing, int filesPerShard) {
     if (filesPerShard < 0) {
-      throw new IllegalArgumentException("--files-per-shard must be positive (or 0 for automatic), got " + filesPerShard);
+      throw new BadInputException("--files-per-shard must be positive (or 0 for automatic), got " + filesPerShard);
     }
     List<InputListing.Entry> files = listing.files();
     if (listing.format() != InputFormat.FOLDER) {

@@ -9,9 +9,8 @@ import java.nio.file.StandardCopyOption;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelSource;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 
 /**
  * A model folder on storage every executor can read (hdfs://, s3a://, a shared mount given as a URI):
@@ -46,7 +45,7 @@ public final class SharedModelFolder implements ModelSource {
     try {
       FileSystem fs = folder.getFileSystem(conf);
       if (!fs.exists(manifestFile)) {
-        throw new IllegalArgumentException("Model folder " + uri + " has no " + TokenizerManifest.FILE_NAME);
+        throw new BadInputException("Model folder " + uri + " has no " + TokenizerManifest.FILE_NAME);
       }
       String json;
       try (InputStream in = fs.open(manifestFile)) {
@@ -55,7 +54,7 @@ public final class SharedModelFolder implements ModelSource {
       TokenizerManifest manifest = TokenizerManifest.fromJson(json, manifestFile.toString());
       Path weights = new Path(folder, manifest.weights());
       if (!fs.exists(weights)) {
-        throw new IllegalArgumentException("Weights " + weights + " named by " + manifestFile + " do not exist");
+        throw new BadInputException("Weights " + weights + " named by " + manifestFile + " do not exist");
       }
       long version = fs.getFileStatus(weights).getModificationTime();
       String identity = manifest.sha256() != null ? manifest.sha256() : Long.toString(version);

@@ -33,7 +33,10 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.fsq.Levels;
+import org.fsqspark.error.BadDataException;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The tokenizer manifest of a token table, taken from the table itself: every part file's Parquet footer is
@@ -45,9 +48,6 @@ import org.fsqspark.model.TokenizerManifest;
  * nothing; a table that mixes files with and without one is refused, as is one that mixes tokenizers.
  */
 public final class TableManifest {
-  /** Remote stores answer footer reads one round trip at a time; this many run at once. */
-  private static final int PARALLEL_READS = 16;
-  private static final Pattern GLOB = Pattern.compile("[*?\\[{]");
 
   private final List<Path> partFiles;
   private final TokenizerManifest manifest;
@@ -61,7 +61,7 @@ public final class TableManifest {
    * Reads the manifest from every part file's footer of {@code table} (a folder, a file or a glob) and
    * checks it against {@code _tokenizer.json} when the table is a folder that has one.
    *
-   * @throws IllegalArgumentException naming two files that differ, and in what, when the part files mix
+   * @throws BadDataException naming two files that differ, and in what, when the part files mix
    *     tokenizers, mix files with and without a manifest, or disagree with {@code _tokenizer.json}; or when
    *     a part file is not readable Parquet
    */
@@ -69,25 +69,25 @@ public final class TableManifest {
     Path location = new Path(table);
     try {
       FileSystem fs = location.getFileSystem(conf);
-      Listing listing = list(conf, fs, location, table);
-      List<PartFile> files = listing.files();
-      checkLooksLikeATable(table, fs.makeQualified(location), files);
-      String[] footers = footers(conf, table, files);
+      TableParts.Listing listing = TableParts.list(conf, fs, location, table);
+      List<TableParts.PartFile> files = listing.files();
+      TableParts.checkLooksLikeATable(table, fs.makeQualified(location), files);
+      String[] footers = TableParts.footers(conf, table, files);
       Path root = fs.makeQualified(location);
       TokenizerManifest fromFooters = agreeingFooters(table, root, files, footers);
       Path sideFile = listing.folder() == null ? null : new Path(listing.folder(), TokenTable.MANIFEST_FILE);
       if (sideFile == null || !fs.exists(sideFile)) {
-        return new TableManifest(paths(files), fromFooters);
+        return new TableManifest(TableParts.paths(files), fromFooters);
       }
-      TokenizerManifest side = TokenizerManifest.fromJson(readText(fs, sideFile), sideFile.toString());
+      TokenizerManifest side = TokenizerManifest.fromJson(TextFiles.read(fs, sideFile), sideFile.toString());
       if (fromFooters != null && !fromFooters.equals(side)) {
         int first = firstWithManifest(footers);
-        throw new IllegalArgumentException("Token table " + table + ": " + TokenTable.MANIFEST_FILE
+        throw new BadDataException("Token table " + table + ": " + TokenTable.MANIFEST_FILE
             + " disagrees with the footer of " + relative(root, files.get(first).path()) + " in "
             + differences(side, fromFooters) + "; the footers describe the tokens, so restore or remove "
             + TokenTable.MANIFEST_FILE);
       }
-      return new TableManifest(paths(files), fromFooters != null ? fromFooters : side);
+      return new TableManifest(TableParts.paths(files), fromFooters != null ? fromFooters : side);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read token table " + table + ": " + e.getMessage(), e);
     }
@@ -98,199 +98,33 @@ public final class TableManifest {
     return Optional.ofNullable(manifest);
   }
 
+  /**
+   * The levels of the table's tokens: the manifest's, or {@code given} ({@code --levels}) for a table that
+   * carries none; given levels must agree with a manifest.
+   */
+  public Levels levels(String given, String table) {
+    if (given != null) {
+      Levels levels = Levels.parse(given);
+      if (manifest != null && !manifest.levels().equals(levels)) {
+        throw new BadInputException("--levels " + levels + " disagrees with the levels " + manifest.levels()
+            + " in the manifest of " + table + "; drop --levels to use the manifest");
+      }
+      return levels;
+    }
+    if (manifest == null) {
+      throw new BadInputException("Table " + table + " carries no tokenizer manifest (no "
+          + TokenTable.MANIFEST_FILE + ", no footer metadata); pass --levels, e.g. --levels 8,5,5,5");
+    }
+    return manifest.levels();
+  }
+
   /** The part files whose footers were read, in path order. */
   public List<Path> partFiles() {
     return partFiles;
   }
 
-  /** A part file, and its java.nio path when it is local. */
-  private record PartFile(Path path, java.nio.file.Path local) {}
-
-  /** The part files, and the table's folder when it is one (where {@code _tokenizer.json} may be). */
-  private record Listing(List<PartFile> files, Path folder) {}
-
-  /**
-   * Data files as Spark lists them: a glob's matches, folders recursively, names starting _ or . skipped.
-   * Local folders are listed with java.nio: Hadoop's local listing and path qualification take longer than
-   * reading the footers.
-   */
-  private static Listing list(Configuration conf, FileSystem fs, Path location, String table) throws IOException {
-    List<PartFile> files = new ArrayList<>();
-    java.nio.file.Path local = LocalFiles.localPath(location, conf);
-    Path folder = null;
-    if (local != null && !GLOB.matcher(location.toString()).find()) {
-      if (!Files.exists(local)) {
-        throw doesNotExist(table);
-      }
-      if (Files.isDirectory(local)) {
-        addLocalLeafFiles(local, files);
-        folder = fs.makeQualified(location);
-      } else {
-        files.add(new PartFile(fs.makeQualified(location), local));
-      }
-    } else {
-      FileStatus[] matches = fs.globStatus(location);
-      if (matches == null || matches.length == 0) {
-        throw doesNotExist(table);
-      }
-      for (FileStatus match : matches) {
-        java.nio.file.Path localMatch = LocalFiles.localPath(match.getPath(), conf);
-        if (match.isDirectory() && localMatch != null) {
-          addLocalLeafFiles(localMatch, files);
-        } else if (match.isDirectory()) {
-          addLeafFiles(fs, match.getPath(), files);
-        } else {
-          files.add(new PartFile(match.getPath(), localMatch));
-        }
-      }
-      folder = matches.length == 1 && matches[0].isDirectory() ? matches[0].getPath() : null;
-    }
-    files.sort(java.util.Comparator.comparing(PartFile::path));
-    return new Listing(files, folder);
-  }
-
-  /**
-   * An empty folder or a folder of images is a common first mistake: say so before any footer is read and
-   * before Spark infers a schema from nothing.
-   */
-  private static void checkLooksLikeATable(String table, Path root, List<PartFile> files) {
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("Token table " + table + " has no part files (it is empty, or holds only"
-          + " names starting with _ or .); pass the --output folder of a finished fsq tokenize");
-    }
-    boolean anyParquet = files.stream().anyMatch(file -> file.path().getName().endsWith(".parquet"));
-    PartFile image = files.stream().filter(file -> InputListing.IMAGE_EXTENSIONS.contains(extension(file))).findFirst()
-        .orElse(null);
-    if (!anyParquet && image != null) {
-      throw new IllegalArgumentException(table + " holds images (" + relative(root, image.path()) + " and "
-          + (files.size() - 1) + " more files), not tokens; tokenize them first: fsq tokenize --input " + table
-          + " --output TOKENS, then pass TOKENS");
-    }
-  }
-
-  private static String extension(PartFile file) {
-    String name = file.path().getName();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static IllegalArgumentException doesNotExist(String table) {
-    return new IllegalArgumentException("Token table " + table + " does not exist; pass the --output folder of"
-        + " fsq tokenize");
-  }
-
-  private static void addLeafFiles(FileSystem fs, Path folder, List<PartFile> files) throws IOException {
-    for (FileStatus child : fs.listStatus(folder)) {
-      String name = child.getPath().getName();
-      if (name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      if (child.isDirectory()) {
-        addLeafFiles(fs, child.getPath(), files);
-      } else {
-        files.add(new PartFile(child.getPath(), null));
-      }
-    }
-  }
-
-  private static void addLocalLeafFiles(java.nio.file.Path folder, List<PartFile> files) throws IOException {
-    try (DirectoryStream<java.nio.file.Path> children = Files.newDirectoryStream(folder)) {
-      for (java.nio.file.Path child : children) {
-        String name = child.getFileName().toString();
-        if (name.startsWith("_") || name.startsWith(".")) {
-          continue;
-        }
-        if (Files.isDirectory(child)) {
-          addLocalLeafFiles(child, files);
-        } else {
-          files.add(new PartFile(new Path(child.toUri()), child));
-        }
-      }
-    }
-  }
-
-  private static List<Path> paths(List<PartFile> files) {
-    return files.stream().map(PartFile::path).toList();
-  }
-
-  /** The manifest JSON in each file's footer, null where there is none; remote ones read in parallel. */
-  private static String[] footers(Configuration conf, String table, List<PartFile> files) throws IOException {
-    // With the caller's configuration: a plain builder loads a new Hadoop Configuration for every file.
-    ParquetReadOptions options = HadoopReadOptions.builder(conf)
-        .withMetadataFilter(ParquetMetadataConverter.SKIP_ROW_GROUPS).build();
-    String[] footers = new String[files.size()];
-    if (files.size() < 2 || files.get(0).local() != null) {
-      for (int i = 0; i < footers.length; i++) {
-        footers[i] = footerManifest(conf, options, table, files.get(i));
-      }
-      return footers;
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL_READS, files.size()), runnable -> {
-      Thread thread = new Thread(runnable, "fsq-footers");
-      thread.setDaemon(true);
-      return thread;
-    });
-    try {
-      List<Future<String>> reads = new ArrayList<>();
-      for (PartFile file : files) {
-        reads.add(pool.submit(() -> footerManifest(conf, options, table, file)));
-      }
-      for (int i = 0; i < footers.length; i++) {
-        footers[i] = reads.get(i).get();
-      }
-      return footers;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while reading the footers of " + table, e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** The manifest JSON of one file's footer: key {@code fsq.tokenizer}, else Spark's field metadata of tokens. */
-  private static String footerManifest(Configuration conf, ParquetReadOptions options, String table, PartFile file)
-      throws IOException {
-    InputFile input = file.local() != null ? new LocalInputFile(file.local()) : HadoopInputFile.fromPath(file.path(),
-        conf);
-    Map<String, String> metadata;
-    try (ParquetFileReader reader = ParquetFileReader.open(input, options)) {
-      metadata = reader.getFooter().getFileMetaData().getKeyValueMetaData();
-    } catch (IOException | RuntimeException e) {
-      if (StorageFailures.isTransient(e)) {
-        throw e;
-      }
-      throw new IllegalArgumentException("Part file " + file.path() + " of token table " + table + " is not readable"
-          + " Parquet (" + e.getMessage() + "); remove it or re-run the job that wrote it", e);
-    }
-    String json = metadata.get(TokenTable.MANIFEST_KEY);
-    return json != null ? json : sparkFieldManifest(metadata.get(TokenTable.SPARK_ROW_METADATA));
-  }
-
-  private static String sparkFieldManifest(String sparkSchema) {
-    if (sparkSchema == null) {
-      return null;
-    }
-    try {
-      for (JsonElement field : JsonParser.parseString(sparkSchema).getAsJsonObject().getAsJsonArray("fields")) {
-        JsonObject object = field.getAsJsonObject();
-        if (TokenTable.TOKENS.equals(object.get("name").getAsString()) && object.has("metadata")) {
-          JsonElement json = object.getAsJsonObject("metadata").get(TokenTable.MANIFEST_KEY);
-          return json == null || json.isJsonNull() ? null : json.getAsString();
-        }
-      }
-    } catch (RuntimeException e) {
-      // Spark's schema is a hint for Spark; a table without a readable one carries no manifest there.
-    }
-    return null;
-  }
-
   /** The one manifest all footers carry, null when none carries one; throws when they disagree. */
-  private static TokenizerManifest agreeingFooters(String table, Path root, List<PartFile> files, String[] footers) {
+  private static TokenizerManifest agreeingFooters(String table, Path root, List<TableParts.PartFile> files, String[] footers) {
     int with = firstWithManifest(footers);
     if (with < 0) {
       return null;
@@ -302,7 +136,7 @@ public final class TableManifest {
     for (int i = 0; i < footers.length; i++) {
       Path file = files.get(i).path();
       if (footers[i] == null) {
-        throw new IllegalArgumentException("Token table " + table + " mixes part files with and without a tokenizer"
+        throw new BadDataException("Token table " + table + " mixes part files with and without a tokenizer"
             + " manifest in their footers: " + firstFile + " has one (" + first.name() + " " + first.version()
             + ", levels " + first.levels() + ") and " + relative(root, file) + " has none; keep the files of one"
             + " tokenizer per table");
@@ -311,7 +145,7 @@ public final class TableManifest {
       TokenizerManifest manifest = parsed.computeIfAbsent(footers[i],
           text -> TokenizerManifest.fromJson(text, file.toString()));
       if (!manifest.equals(first)) {
-        throw new IllegalArgumentException("Token table " + table + " mixes tokenizers: " + firstFile + " and "
+        throw new BadDataException("Token table " + table + " mixes tokenizers: " + firstFile + " and "
             + relative(root, file) + " differ in " + differences(first, manifest) + "; keep the files of one"
             + " tokenizer per table");
       }
@@ -364,16 +198,10 @@ public final class TableManifest {
   }
 
   /** A part file's path relative to the table folder, or its full path when it lies elsewhere. */
-  private static String relative(Path root, Path file) {
+  static String relative(Path root, Path file) {
     String prefix = root.toUri().getPath();
     String path = file.toUri().getPath();
     return prefix != null && path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")
         ? path.substring(prefix.length() + (prefix.endsWith("/") ? 0 : 1)) : file.toString();
-  }
-
-  private static String readText(FileSystem fs, Path file) throws IOException {
-    try (FSDataInputStream in = fs.open(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
   }
 }

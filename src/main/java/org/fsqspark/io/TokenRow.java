@@ -1,5 +1,7 @@
 package org.fsqspark.io;
 
+import org.fsqspark.error.BadDataException;
+
 /**
  * One row of a token table as a training job reads it.
  *
@@ -10,10 +12,10 @@ package org.fsqspark.io;
 public record TokenRow(String id, int[] tokens, int gridHeight, int gridWidth, Object[] passthrough) {
   public TokenRow {
     if (id == null) {
-      throw new IllegalArgumentException("A token row has no id");
+      throw new BadDataException("A token row has no id");
     }
     if (tokens == null) {
-      throw new IllegalArgumentException("Token row " + id + " has no tokens");
+      throw new BadDataException("Token row " + id + " has no tokens");
     }
   }
 

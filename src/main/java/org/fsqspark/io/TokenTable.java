@@ -15,7 +15,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
 
 /**
  * The token table contract: one row per tokenized image, readable by DuckDB, pyarrow and Hugging Face
@@ -40,10 +41,6 @@ public final class TokenTable {
   public static final String REJECTS_DIR = "_rejects";
   /** Run summary written last. */
   public static final String JOB_FILE = "_job.json";
-  /** What a run was asked to do; a re-run must match it to resume. */
-  public static final String RUN_FILE = "_run.json";
-  /** Attempts write here before their shard is committed. */
-  public static final String TEMPORARY_DIR = "_temporary";
   /** Footer key under which Spark keeps its schema, field metadata included. */
   public static final String SPARK_ROW_METADATA = "org.apache.spark.sql.parquet.row.metadata";
 
@@ -126,12 +123,12 @@ public final class TokenTable {
     for (StructField expected : SCHEMA.fields()) {
       scala.Option<Object> index = schema.getFieldIndex(expected.name());
       if (index.isEmpty()) {
-        throw new IllegalArgumentException("Table " + table + " is not a token table: column '" + expected.name()
+        throw new BadDataException("Table " + table + " is not a token table: column '" + expected.name()
             + "' is missing (found " + String.join(", ", schema.fieldNames()) + ")");
       }
       StructField actual = schema.fields()[(Integer) index.get()];
       if (!sameType(expected, actual)) {
-        throw new IllegalArgumentException("Table " + table + " is not a token table: column '" + expected.name()
+        throw new BadDataException("Table " + table + " is not a token table: column '" + expected.name()
             + "' is " + actual.dataType().simpleString() + ", expected " + expected.dataType().simpleString());
       }
     }
@@ -150,32 +147,6 @@ public final class TokenTable {
     try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
         org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, conf))) {
       return reader.getRecordCount();
-    }
-  }
-
-  /** Writes a small side file (manifest, run and job summaries), replacing an older one. */
-  public static void writeText(Configuration conf, Path file, String text) {
-    try {
-      java.nio.file.Path local = LocalFiles.localPath(file, conf);
-      if (local != null) {
-        // Written beside its final name and moved there, so no reader ever sees half of it.
-        java.nio.file.Files.createDirectories(local.getParent());
-        java.nio.file.Path temporary = local.resolveSibling("." + local.getFileName() + ".tmp");
-        java.nio.file.Files.writeString(temporary, text);
-        try {
-          java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-              java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-          java.nio.file.Files.move(temporary, local, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-        return;
-      }
-      FileSystem fs = file.getFileSystem(conf);
-      try (var out = fs.create(file, true)) {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + file, e);
     }
   }
 }

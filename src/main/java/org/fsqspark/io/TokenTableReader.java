@@ -11,34 +11,29 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.Type;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Reads the rows of a token table (the part files of {@code fsq tokenize}, or any Parquet files with its
- * columns) without Spark, as a training job does: the tokenizer manifest verified across every part's
- * footer, rows streamed file by file with only the needed columns, a deterministic train/validation split
- * by a hash of {@code id} ({@link IdSplit}), and epochs shuffled with a seed through a bounded buffer, so a
- * table larger than memory is never held in it.
+ * columns) without Spark, as a training job does: the tokenizer manifest checked across every part's footer
+ * and {@code _tokenizer.json} ({@link TableManifest}), rows streamed file by file with only the needed columns
+ * ({@link TokenPartReader}), a deterministic train/validation split by a hash of {@code id} ({@link IdSplit}),
+ * and epochs shuffled with a seed through a bounded buffer, so a table larger than memory is never held in it.
  */
 public final class TokenTableReader {
   private final Configuration conf;
   private final String table;
   private final List<Path> files;
   private final TokenizerManifest manifest;
-  private final long rows;
+  // -1 until counted: a reader of checked files knows it from the driver and reads no footer again.
+  private long rows;
 
-  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest, long rows) {
+  private TokenTableReader(Configuration conf, String table, List<Path> files, TokenizerManifest manifest,
+      long rows) {
     this.conf = conf;
     this.table = table;
     this.files = files;
@@ -47,30 +42,20 @@ public final class TokenTableReader {
   }
 
   /**
-   * Opens a token table: a folder (its part files, recursively, skipping names that start with {@code _} or
-   * {@code .}, as Spark lists them, so the split folders of a Parquet {@code fsq export} read as one table),
-   * one Parquet file, or a glob. The manifest check is {@link TableManifest}'s: every footer must name the
-   * same tokenizer and agree with {@code _tokenizer.json}. Each part file must have the token table's columns.
+   * Opens a table folder (or one Parquet file, or a glob): its part files as Spark lists them, whose footers
+   * must all carry one tokenizer manifest.
+   *
+   * @throws BadDataException when the table has no part files, a part carries no manifest, or they disagree
    */
   public static TokenTableReader open(Configuration conf, String table) {
-    TableManifest checked = TableManifest.read(conf, table);
-    List<Path> files = checked.partFiles();
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException("Token table " + table + " has no part files (*.parquet)");
+    TableManifest read = TableManifest.read(conf, table);
+    if (read.partFiles().isEmpty()) {
+      throw new BadDataException("Token table " + table + " has no part files (*.parquet)");
     }
-    TokenizerManifest manifest = checked.manifest().orElseThrow(() -> new IllegalArgumentException("Token table "
-        + table + " carries no tokenizer manifest (key " + TokenTable.MANIFEST_KEY + " in its footers, or "
-        + TokenTable.MANIFEST_FILE + "); it was not written by fsq tokenize"));
-    long rows = 0;
-    for (Path file : files) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-        checkSchema(reader.getFooter().getFileMetaData().getSchema(), file);
-        rows += reader.getRecordCount();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot read " + file + " of token table " + table + ": " + e.getMessage(), e);
-      }
-    }
-    return new TokenTableReader(conf, table, files, manifest, rows);
+    TokenizerManifest manifest = read.manifest().orElseThrow(() -> new BadDataException("Token table " + table
+        + " carries no tokenizer manifest in its part files' footers (key " + TokenTable.MANIFEST_KEY + "); it was"
+        + " not written by fsq tokenize"));
+    return new TokenTableReader(conf, table, read.partFiles(), manifest, -1);
   }
 
   /**
@@ -83,15 +68,6 @@ public final class TokenTableReader {
       throw new IllegalArgumentException("A reader of checked part files needs the files and their manifest");
     }
     return new TokenTableReader(conf, table, List.copyOf(files), manifest, rows);
-  }
-
-  private static void checkSchema(MessageType schema, Path file) {
-    for (String column : List.of(TokenTable.ID, TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W)) {
-      if (!schema.containsField(column)) {
-        throw new IllegalArgumentException("Part file " + file + " is not a token table: column '" + column
-            + "' is missing (found " + schema.getFields().stream().map(Type::getName).toList() + ")");
-      }
-    }
   }
 
   /** The tokenizer manifest every part file carries. */
@@ -110,6 +86,18 @@ public final class TokenTableReader {
 
   /** Rows in the whole table, from the footers. */
   public long rowCount() {
+    if (rows >= 0) {
+      return rows;
+    }
+    long counted = 0;
+    try {
+      for (Path file : files) {
+        counted += TokenTable.rowCount(conf, file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the footers of " + table + ": " + e.getMessage(), e);
+    }
+    rows = counted;
     return rows;
   }
 
@@ -127,7 +115,7 @@ public final class TokenTableReader {
         }
         String here = schema.getType(name).asPrimitiveType().getPrimitiveTypeName().name();
         if (type != null && !type.equals(here)) {
-          throw new IllegalArgumentException("Column '" + name + "' of token table " + table + " is " + type
+          throw new BadDataException("Column '" + name + "' of token table " + table + " is " + type
               + " in " + files.get(0).getName() + " but " + here + " in " + file.getName());
         }
         type = here;
@@ -169,7 +157,7 @@ public final class TokenTableReader {
     private final int bufferRows;
     private final List<TokenRow> buffer = new ArrayList<>();
     private int fileIndex;
-    private ParquetReader<Group> reader;
+    private TokenPartReader reader;
     private Path current;
     private TokenRow next;
 
@@ -239,11 +227,10 @@ public final class TokenTableReader {
               return null;
             }
             current = order.get(fileIndex++);
-            reader = openReader(current, passthrough);
+            reader = TokenPartReader.open(conf, current, passthrough);
           }
-          Group group = reader.read();
-          if (group != null) {
-            return rowOf(group, current, passthrough);
+          if (reader.hasNext()) {
+            return reader.next().strict(current);
           }
           reader.close();
           reader = null;
@@ -268,90 +255,11 @@ public final class TokenTableReader {
     }
   }
 
-  private ParquetReader<Group> openReader(Path file, List<String> passthrough) throws IOException {
-    MessageType schema;
-    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      schema = footer.getFooter().getFileMetaData().getSchema();
-    }
-    List<Type> projected = new ArrayList<>();
-    for (String name : List.of(TokenTable.ID, TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W)) {
-      projected.add(schema.getType(name));
-    }
-    for (String name : passthrough) {
-      if (!schema.containsField(name)) {
-        throw new IllegalArgumentException("Column '" + name + "' is not in " + file + "; it has "
-            + schema.getFields().stream().map(Type::getName).toList());
-      }
-      Type type = schema.getType(name);
-      if (!type.isPrimitive()) {
-        throw new IllegalArgumentException("Column '" + name + "' of " + file + " is not a primitive column");
-      }
-      projected.add(type);
-    }
-    Configuration readConf = new Configuration(conf);
-    readConf.set(ReadSupport.PARQUET_READ_SCHEMA, new MessageType(schema.getName(), projected).toString());
-    return ParquetReader.builder(new GroupReadSupport(), file).withConf(readConf).build();
-  }
-
-  private static TokenRow rowOf(Group group, Path file, List<String> passthrough) {
-    if (group.getFieldRepetitionCount(TokenTable.ID) == 0) {
-      throw new DamagedRowException(null, "A row of " + file + " has no id; the table is damaged");
-    }
-    String id = group.getString(TokenTable.ID, 0);
-    int[] tokens = tokensOf(group, id, file);
-    int height = group.getFieldRepetitionCount(TokenTable.GRID_H) == 0 ? -1 : group.getInteger(TokenTable.GRID_H, 0);
-    int width = group.getFieldRepetitionCount(TokenTable.GRID_W) == 0 ? -1 : group.getInteger(TokenTable.GRID_W, 0);
-    Object[] values = new Object[passthrough.size()];
-    for (int i = 0; i < values.length; i++) {
-      String name = passthrough.get(i);
-      values[i] = group.getFieldRepetitionCount(name) == 0 ? null : valueOf(group, name);
-    }
-    return new TokenRow(id, tokens, height, width, values);
-  }
-
-  /** A three-level LIST (any names), or a bare repeated int32; nulls inside the list are an error. */
-  private static int[] tokensOf(Group group, String id, Path file) {
-    if (group.getFieldRepetitionCount(TokenTable.TOKENS) == 0) {
-      throw new DamagedRowException(id, "Row " + id + " of " + file + " has null tokens; the table is damaged");
-    }
-    GroupType listType = group.getType().getType(TokenTable.TOKENS).asGroupType();
-    Group list = group.getGroup(TokenTable.TOKENS, 0);
-    Type repeated = listType.getType(0);
-    int count = list.getFieldRepetitionCount(0);
-    int[] tokens = new int[count];
-    for (int i = 0; i < count; i++) {
-      if (repeated.isPrimitive()) {
-        tokens[i] = list.getInteger(0, i);
-      } else {
-        Group element = list.getGroup(0, i);
-        if (element.getFieldRepetitionCount(0) == 0) {
-          throw new DamagedRowException(id, "Row " + id + " of " + file + " holds a null token; the table is damaged");
-        }
-        tokens[i] = element.getInteger(0, 0);
-      }
-    }
-    return tokens;
-  }
-
-  private static Object valueOf(Group group, String name) {
-    PrimitiveType primitive = group.getType().getType(name).asPrimitiveType();
-    return switch (primitive.getPrimitiveTypeName()) {
-      case INT32 -> group.getInteger(name, 0);
-      case INT64 -> group.getLong(name, 0);
-      case FLOAT -> group.getFloat(name, 0);
-      case DOUBLE -> group.getDouble(name, 0);
-      case BOOLEAN -> group.getBoolean(name, 0);
-      case BINARY, FIXED_LEN_BYTE_ARRAY -> primitive.getLogicalTypeAnnotation() != null
-          ? group.getString(name, 0) : group.getBinary(name, 0).getBytes();
-      default -> group.getValueToString(group.getType().getFieldIndex(name), 0);
-    };
-  }
-
   /**
    * One row of a part file cannot be read as a token row (no id, null tokens); the stream stays usable, so a
    * caller that turns bad rows into rejects catches this and reads on.
    */
-  public static final class DamagedRowException extends IllegalArgumentException {
+  public static final class DamagedRowException extends BadDataException {
     private static final long serialVersionUID = 1L;
     private final String id;
 

@@ -4,5 +4,7 @@
  * manifest (checked against every part file's footer), the output folders every job writes into
  * ({@link org.fsqspark.io.OutputFolder}: never an input, never a user's files), and small dataset readers such
  * as Fashion-MNIST.
+ *
+ * <p>May import: contract, fsq, error. Of Spark only its schema types (the token table's contract).
  */
 package org.fsqspark.io;

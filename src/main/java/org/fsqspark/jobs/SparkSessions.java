@@ -3,6 +3,7 @@ package org.fsqspark.jobs;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.error.BadInputException;
 
 /** Starts the SparkSession for a job: spark-submit's settings when present, otherwise the embedded defaults. */
 public final class SparkSessions {
@@ -29,7 +30,7 @@ public final class SparkSessions {
       String message = String.valueOf(e.getMessage());
       if (message.contains("--driver-memory")) {
         // Spark's advice names spark-submit's flag; jobs/fsq takes the heap size from FSQ_DRIVER_MEMORY.
-        throw new IllegalArgumentException("The driver JVM's heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
+        throw new BadInputException("The driver JVM's heap (" + Runtime.getRuntime().maxMemory() / (1 << 20)
             + " MB) is too small for Spark (" + message.replaceAll("\\s*Please.*", "") + "): set FSQ_DRIVER_MEMORY=4g"
             + " for jobs/fsq, or --driver-memory 4g in FSQ_SUBMIT_ARGS under spark-submit", e);
       }

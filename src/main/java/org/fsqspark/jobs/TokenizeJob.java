@@ -1,45 +1,43 @@
 package org.fsqspark.jobs;
 
 import ai.djl.Device;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.io.Column;
-import org.fsqspark.io.HadoopConfiguration;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.io.InputListing;
+import org.fsqspark.io.ModelSource;
+import org.fsqspark.io.ModelSources;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.Passthrough;
 import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
-import org.fsqspark.io.ShardOutput;
 import org.fsqspark.io.ShardPlan;
-import org.fsqspark.io.SharedModelFolder;
 import org.fsqspark.io.TokenTable;
+import org.fsqspark.io.TokenTableRows;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.ModelCheck;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelPackage;
-import org.fsqspark.model.ModelSource;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.pipeline.TokenizeSettings;
+import org.fsqspark.pipeline.TokenizeShardResult;
+import org.fsqspark.pipeline.TokenizeWork;
+import org.fsqspark.shard.RunSpec;
+import org.fsqspark.shard.ShardedOutput;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizePrelude;
+import org.fsqspark.pipeline.TokenizeResult;
+import org.fsqspark.pipeline.JobSummary;
+import org.fsqspark.pipeline.LaunchTime;
 
 /**
  * {@code fsq tokenize}: input shards -> read, decode and preprocess on executors -> encoder through DJL,
@@ -47,10 +45,16 @@ import org.fsqspark.model.TokenizerManifest;
  *
  * <p>Steps: check everything that can be checked on the driver (model, input, columns, output), plan the
  * shards, skip those an earlier run of the same command committed, tokenize the rest with one Spark task
- * per shard, then write {@code _tokenizer.json} and, last, {@code _job.json}, which marks the table complete.
+ * per shard ({@link TokenizeWork} through the {@link ShardRunner}), then write {@code _tokenizer.json} and,
+ * last, {@code _job.json}, which marks the table complete.
  */
 public final class TokenizeJob {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenizeJob.class);
+
+  /** What tokenize writes into its output; {@code --overwrite} deletes these and nothing else. */
+  public static final OutputKind OUTPUT = OutputKind.of("tokenize", "part-*.parquet",
+      TokenTable.REJECTS_DIR + "/part-*.parquet", ShardedOutput.TEMPORARY_DIR + "/**", TokenTable.MANIFEST_FILE,
+      ShardedOutput.RUN_FILE, TokenTable.JOB_FILE);
 
   private final SparkSession spark;
   private final TokenizeConfig config;
@@ -61,7 +65,7 @@ public final class TokenizeJob {
     this(spark, config, console, null);
   }
 
-  /** A job whose input may have been listed before Spark started ({@link TokenizePrelude}). */
+  /** A job whose input may have been listed, and model checked, before Spark started ({@link TokenizePrelude}). */
   public TokenizeJob(SparkSession spark, TokenizeConfig config, PrintWriter console, TokenizePrelude prelude) {
     this.spark = spark;
     this.config = config;
@@ -69,68 +73,71 @@ public final class TokenizeJob {
     this.prelude = prelude;
   }
 
-  /** What tokenize writes into its output; {@code --overwrite} deletes these and nothing else. */
-  public static final OutputKind OUTPUT = OutputKind.of("tokenize", "part-*.parquet",
-      TokenTable.REJECTS_DIR + "/part-*.parquet", TokenTable.TEMPORARY_DIR + "/**", TokenTable.MANIFEST_FILE,
-      TokenTable.RUN_FILE, TokenTable.JOB_FILE);
-
   public TokenizeResult run() {
     long start = System.nanoTime();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     OutputFolder folder = OutputFolder.check(hadoop, config.output(), OUTPUT,
         config.overwrite() ? OutputFolder.Reuse.REPLACE : OutputFolder.Reuse.RESUME,
         new OutputFolder.Input("--input", config.input()),
-        new OutputFolder.Input("--model", "default".equals(config.model()) ? null : config.model()));
+        new OutputFolder.Input("--model", ModelSources.folder(config.model())));
     Optional<TokenizePrelude.CheckedModel> checked = prelude == null ? Optional.empty() : prelude.checkedModel();
-    ModelSource modelPackage = checked.isPresent() ? checked.get().source() : loadModel(hadoop);
-    TokenizerManifest manifest = TokenizerManifest.fromJson(modelPackage.manifestJson(), modelPackage.key());
+    ModelSource source = checked.isPresent() ? checked.get().source() : ModelSources.open(hadoop, config.model());
+    TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
     // Before anything starts the engine here: in local mode this JVM's engine is the executors' one.
     JvmModelCache.limitEngineThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
     checkBatchMemory(manifest);
     boolean loadedHere = checked.isPresent() && checked.get().checked() ? checked.get().loadedHere()
-        : checkModel(modelPackage);
+        : checkModel(source);
+    ShardPlan plan = plan(hadoop);
+    List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
+    ShardedOutput output = ShardedOutput.prepare(hadoop, folder, runSpec(plan, source, passthrough), "tokenize");
+    Set<String> committed = output.committed("", ".parquet");
+    List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
+    announce(plan, manifest, todo, output);
+    Totals totals = tokenize(output, plan, todo, manifest, source, passthrough);
+    output.cleanUp();
+    long[] rows = TokenTableRows.count(hadoop, output.path(), plan.shards().stream().map(Shard::name).toList(),
+        totals.rowsByShard());
+    TokenizeResult result = new TokenizeResult(output.path().toString(), rows[0] + rows[1], rows[0], rows[1],
+        rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
+        plan.shards().size(), plan.shards().size() - todo.size(), totals.modelLoads() + (loadedHere ? 1 : 0),
+        totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
+            : (totals.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
+    output.writeText(TokenTable.MANIFEST_FILE, manifest.toJson() + "\n");
+    output.writeText(TokenTable.JOB_FILE, JobSummary.toJson(config, result));
+    return result;
+  }
+
+  /** The shards, from the listing made before Spark started where there is one. */
+  private ShardPlan plan(Configuration hadoop) {
     spark.sparkContext().setJobDescription("fsq tokenize: plan " + config.input());
     long listing = System.nanoTime();
     InputListing.Result listed = prelude != null && prelude.listing().isPresent() ? prelude.listing().get()
         : InputListing.list(hadoop, config.input(), config.format());
     ShardPlan plan = ShardPlan.of(listed, config.filesPerShard());
     LOG.info("Listed and planned {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
-    List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
-    RunSpec run = RunSpec.of(config.input(), plan.listing().format().cliName(), plan.digest(), plan.shards().size(),
-        plan.filesPerShard(), plan.maxShardBytes(), modelPackage.key(), config.imageColumn(), config.idColumn(),
-        passthrough.stream().map(Column::name).toList());
-    org.apache.hadoop.fs.Path output = folder.path();
-    prepareOutput(hadoop, folder, run);
+    return plan;
+  }
 
-    Set<String> committed = committedShards(hadoop, output);
-    List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
+  /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
+  private RunSpec runSpec(ShardPlan plan, ModelSource source, List<Column> passthrough) {
+    return new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
+        .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
+        .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
+        .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
+        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()));
+  }
+
+  private void announce(ShardPlan plan, TokenizerManifest manifest, List<Shard> todo, ShardedOutput output) {
     console.printf(Locale.ROOT, "tokenize: %d %s in %d shard(s) under %s; model %s (levels %s, |C| = %d, %dx%d tokens"
             + " per image)%n", plan.fileCount(), describe(plan.listing().format()), plan.shards().size(), config.input(),
         manifest.name(), manifest.levels(), manifest.levels().codebookSize(), manifest.gridHeight(),
         manifest.gridWidth());
-    if (!committed.isEmpty()) {
-      console.printf(Locale.ROOT, "tokenize: resuming %s: %d of %d shards already committed, %d to go%n", output,
-          plan.shards().size() - todo.size(), plan.shards().size(), todo.size());
+    if (todo.size() < plan.shards().size()) {
+      console.printf(Locale.ROOT, "tokenize: resuming %s: %d of %d shards already committed, %d to go%n",
+          output.path(), plan.shards().size() - todo.size(), plan.shards().size(), todo.size());
     }
     console.flush();
-
-    long tokenizing = System.nanoTime();
-    RunTotals work = todo.isEmpty() ? RunTotals.NONE : tokenize(hadoop, output, plan, todo, manifest,
-        modelPackage, passthrough);
-    long modelLoads = work.modelLoads() + (loadedHere ? 1 : 0);
-    LOG.info("Tokenized {} shards in {} ms", todo.size(), (System.nanoTime() - tokenizing) / 1_000_000);
-    long counting = System.nanoTime();
-    deleteQuietly(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.TEMPORARY_DIR));
-    long[] counts = countRows(hadoop, output, plan, work.rowsByShard());
-    LOG.info("Counted rows of {} shards in {} ms", plan.shards().size(), (System.nanoTime() - counting) / 1_000_000);
-    TokenizeResult result = new TokenizeResult(output.toString(), counts[0] + counts[1], counts[0], counts[1],
-        counts[0] * manifest.tokensPerImage(), work.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
-        plan.shards().size(), plan.shards().size() - todo.size(), modelLoads, work.executorJvms(), work.tasks(),
-        work.gpus(),
-        work.firstEncodedAtMillis() < 0 ? Double.NaN : (work.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
-    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.MANIFEST_FILE), manifest.toJson() + "\n");
-    TokenTable.writeText(hadoop, new org.apache.hadoop.fs.Path(output, TokenTable.JOB_FILE), JobSummary.toJson(config, result));
-    return result;
   }
 
   /**
@@ -138,12 +145,11 @@ public final class TokenizeJob {
    * ahead of it (2 batches, at least 8 images).
    */
   private void checkBatchMemory(TokenizerManifest manifest) {
-    org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+    SparkConf conf = spark.sparkContext().getConf();
     DeviceRequest device = config.device();
     boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
         || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
-    int decodeThreads = TokenizeShards.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1),
-        gpuTasks);
+    int decodeThreads = TokenizeWork.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1), gpuTasks);
     BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
         batch -> (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * batch, decodeThreads > 0
             ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
@@ -153,166 +159,51 @@ public final class TokenizeJob {
    * Encodes a synthetic batch with the model on the driver, so a broken model fails now with one line naming
    * it. In local mode the executors are this JVM and reuse the model loaded here; true if it was loaded now.
    */
-  private boolean checkModel(ModelSource modelPackage) {
+  private boolean checkModel(ModelSource source) {
     boolean local = spark.sparkContext().isLocal();
     // In local mode a GPU that cannot be used is known here, before any work starts.
     Device device = local ? config.device().resolve(null) : Device.cpu();
     boolean[] loaded = {false};
     long start = System.nanoTime();
-    ModelCheck.encoder(modelPackage, device, modelLocation(config.model()), local, () -> loaded[0] = true);
-    LOG.info("Checked model {} on the driver in {} ms ({})", modelPackage.key(),
-        (System.nanoTime() - start) / 1_000_000,
+    ModelCheck.encoder(source, device, ModelSources.describe(config.model()), local, () -> loaded[0] = true);
+    LOG.info("Checked model {} on the driver in {} ms ({})", source.key(), (System.nanoTime() - start) / 1_000_000,
         loaded[0] ? "loaded for the executors of this JVM" : local ? "already loaded" : "loaded and closed");
     return loaded[0];
   }
 
-  /** How a user named the model, for messages. */
-  static String modelLocation(String model) {
-    return "default".equals(model) ? "default (bundled)" : model;
-  }
+  /** What the Spark part of a run reports; rows of the shards this run committed, by shard name. */
+  private record Totals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
+      Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {}
 
-  /** What the Spark part of a run reports. */
-  private record RunTotals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      java.util.Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {
-    static final RunTotals NONE = new RunTotals(0, 0, 0, List.of(), java.util.Map.of(), 0, -1);
-  }
-
-  private RunTotals tokenize(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan, List<Shard> todo,
-      TokenizerManifest manifest, ModelSource modelPackage, List<Column> passthrough) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<ModelSource> shipped = jsc.broadcast(modelPackage);
-    CollectionAccumulator<String> jvms = spark.sparkContext().collectionAccumulator("fsq.jvms");
-    CollectionAccumulator<String> gpus = spark.sparkContext().collectionAccumulator("fsq.gpus");
-    TokenizeShards.Counters counters = new TokenizeShards.Counters(
-        spark.sparkContext().longAccumulator("fsq.images"), spark.sparkContext().longAccumulator("fsq.rejects"),
-        spark.sparkContext().longAccumulator("fsq.modelLoads"), jvms, gpus);
-    TokenizeShards.Settings settings = new TokenizeShards.Settings(plan.listing().root(), output.toString(),
+  private Totals tokenize(ShardedOutput output, ShardPlan plan, List<Shard> todo, TokenizerManifest manifest,
+      ModelSource source, List<Column> passthrough) {
+    TokenizeSettings settings = new TokenizeSettings(plan.listing().root(), output.path().toString(),
         config.batchSize(), config.maxPixels(), config.acceptTruncated(), config.decodeThreads(), config.device(),
         new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
         TokenTable.footer(manifest, passthrough));
-    // A broadcast, not a closure field: executors deserialize the configuration once, not once per task.
-    Broadcast<HadoopConfiguration> hadoopConf = jsc.broadcast(new HadoopConfiguration(hadoop));
-    TokenizeShards function = new TokenizeShards(shipped, hadoopConf, manifest, settings, counters);
     long expected = plan.listing().format() == InputFormat.FOLDER
         ? todo.stream().mapToLong(s -> s.files().size()).sum() : -1;
-    spark.sparkContext().setJobDescription("fsq tokenize: " + todo.size() + " shards of " + config.input());
-    try (JobProgress progress = JobProgress.start(spark, "tokenize", expected, todo.size(), counters.images(),
-        counters.rejects(), config.progressSeconds(), console)) {
-      List<ShardResult> results = jsc.parallelize(todo, todo.size()).mapPartitions(function).collect();
-      progress.finish(results.stream().mapToLong(ShardResult::tokenized).sum(),
-          results.stream().mapToLong(ShardResult::rejected).sum());
-      java.util.Map<String, long[]> rows = new java.util.HashMap<>();
+    try (ShardRunner runner = new ShardRunner(spark, TokenizeWork.IMAGES, TokenizeWork.REJECTS,
+        TokenizeWork.MODEL_LOADS)) {
+      ShardRunner.Outcome<TokenizeShardResult> outcome = runner.run("fsq tokenize: " + todo.size() + " shards of "
+              + config.input(), todo, new TokenizeWork(runner.ship(source), manifest, settings),
+          new ShardRunner.Progress("tokenize", TokenizeWork.IMAGES, TokenizeWork.REJECTS, expected,
+              config.progressSeconds(), console));
+      Map<String, long[]> rows = new HashMap<>();
       long truncatedAccepted = 0;
-      for (ShardResult result : results) {
+      long firstEncoded = -1;
+      for (TokenizeShardResult result : outcome.results()) {
         if (result.committed()) {
-          rows.put(result.name(), new long[] {result.tokenized(), result.rejected()});
+          rows.put(result.shard(), new long[] {result.tokenized(), result.rejected()});
           truncatedAccepted += result.truncatedAccepted();
         }
-      }
-      long firstEncoded = results.stream().mapToLong(ShardResult::firstEncodedAtMillis).filter(t -> t >= 0).min()
-          .orElse(-1);
-      return new RunTotals(counters.modelLoads().value(), new HashSet<>(jvms.value()).size(), jvms.value().size(),
-          new ArrayList<>(new java.util.TreeSet<>(gpus.value())), rows, truncatedAccepted, firstEncoded);
-    } finally {
-      shipped.destroy();
-      hadoopConf.destroy();
-    }
-  }
-
-  /**
-   * Creates the output (or, with --overwrite, empties it of an earlier tokenize run's files), or checks that
-   * the run it holds was started by this same command, which then resumes it.
-   */
-  private void prepareOutput(Configuration hadoop, OutputFolder folder, RunSpec run) {
-    org.apache.hadoop.fs.Path runFile = new org.apache.hadoop.fs.Path(folder.path(), TokenTable.RUN_FILE);
-    try {
-      FileSystem fs = runFile.getFileSystem(hadoop);
-      if (folder.holdsEarlierRun() && fs.exists(runFile)) {
-        RunSpec earlier;
-        try {
-          earlier = RunSpec.fromJson(readText(fs, runFile));
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException("Output " + config.output() + ": " + runFile + " is damaged ("
-              + e.getMessage() + "), so the run cannot be resumed; pass --overwrite to start over", e);
-        }
-        List<String> differences = run.differencesFrom(earlier);
-        if (!differences.isEmpty()) {
-          throw new IllegalArgumentException("Output " + config.output() + " holds a tokenize run of other inputs or "
-              + "settings (" + String.join("; ", differences) + "); pass --overwrite to replace it or choose another --output");
-        }
-        return;
-      }
-      folder.prepare();
-      TokenTable.writeText(hadoop, runFile, run.toJson());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot prepare output " + folder.path(), e);
-    }
-  }
-
-  private static Set<String> committedShards(Configuration hadoop, org.apache.hadoop.fs.Path output) {
-    Set<String> names = new HashSet<>();
-    try {
-      for (FileStatus file : output.getFileSystem(hadoop).listStatus(output)) {
-        String name = file.getPath().getName();
-        if (file.isFile() && name.startsWith("part-") && name.endsWith(".parquet")) {
-          names.add(name.substring(0, name.length() - ".parquet".length()));
+        if (result.firstEncodedAtMillis() >= 0 && (firstEncoded < 0 || result.firstEncodedAtMillis() < firstEncoded)) {
+          firstEncoded = result.firstEncodedAtMillis();
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot list " + output, e);
+      return new Totals(runner.count(TokenizeWork.MODEL_LOADS), outcome.executorJvms(), outcome.tasks(),
+          outcome.gpus(), rows, truncatedAccepted, firstEncoded);
     }
-    return names;
-  }
-
-  /**
-   * Rows of every committed shard: from this run's task results, and from the Parquet footers for shards
-   * that an earlier run (or another attempt) committed.
-   */
-  private static long[] countRows(Configuration hadoop, org.apache.hadoop.fs.Path output, ShardPlan plan,
-      java.util.Map<String, long[]> known) {
-    long tokens = 0;
-    long rejects = 0;
-    try {
-      FileSystem fs = output.getFileSystem(hadoop);
-      for (Shard shard : plan.shards()) {
-        long[] rows = known.get(shard.name());
-        if (rows != null) {
-          tokens += rows[0];
-          rejects += rows[1];
-          continue;
-        }
-        org.apache.hadoop.fs.Path tokenFile = ShardOutput.committedTokens(output, shard);
-        if (!fs.exists(tokenFile)) {
-          throw new IllegalStateException("Shard " + shard.name() + " was not committed; run the same command again"
-              + " to finish it");
-        }
-        tokens += TokenTable.rowCount(hadoop, tokenFile);
-        org.apache.hadoop.fs.Path rejectFile = ShardOutput.committedRejects(output, shard);
-        if (fs.exists(rejectFile)) {
-          rejects += TokenTable.rowCount(hadoop, rejectFile);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot count the rows of " + output, e);
-    }
-    return new long[] {tokens, rejects};
-  }
-
-  /** The bundled default, a local folder (shipped in a broadcast), or a folder on shared storage. */
-  private ModelSource loadModel(Configuration hadoop) {
-    if (!"default".equals(config.model()) && SharedModelFolder.isShared(config.model())) {
-      return SharedModelFolder.open(hadoop, config.model());
-    }
-    return loadLocalModel(config.model());
-  }
-
-  /** The bundled default or a model folder on this machine. */
-  static ModelSource loadLocalModel(String model) {
-    if ("default".equals(model)) {
-      return ModelPackage.bundledDefault();
-    }
-    String local = model.startsWith("file:") ? java.net.URI.create(model).getPath() : model;
-    return ModelPackage.of(ModelFolder.open(Path.of(local)));
   }
 
   private static String describe(InputFormat format) {
@@ -321,19 +212,5 @@ public final class TokenizeJob {
       case PARQUET -> "Parquet files";
       case WDS -> "WebDataset tars";
     };
-  }
-
-  private static String readText(FileSystem fs, org.apache.hadoop.fs.Path file) throws IOException {
-    try (FSDataInputStream in = fs.open(file)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
-
-  private static void deleteQuietly(Configuration hadoop, org.apache.hadoop.fs.Path path) {
-    try {
-      path.getFileSystem(hadoop).delete(path, true);
-    } catch (IOException e) {
-      // _temporary is skipped by every reader; a leftover wastes space, nothing more.
-    }
   }
 }

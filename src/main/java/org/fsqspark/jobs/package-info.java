@@ -1,6 +1,9 @@
 /**
- * Thin entry points: each job validates its inputs on the driver, then runs named steps over the library
- * packages. Everything executor-side lives in small serializable functions here. Most jobs are Spark jobs;
- * {@code PriorSampleJob} runs on one machine.
+ * The Spark entry points, thin and read top to bottom: each job checks what it can on the driver, plans its
+ * shards, and runs the executor-side work of {@code pipeline} through the one generic runner ({@link
+ * org.fsqspark.jobs.ShardRunner}: broadcasts, a task per shard, counters, progress); stats also aggregates
+ * with Spark's reduce. Nothing here is executor-side logic.
+ *
+ * <p>May import: pipeline, prior, report, stats, shard, model, io, contract, fsq, error.
  */
 package org.fsqspark.jobs;

@@ -12,6 +12,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.util.List;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The project's own convolutional FSQ autoencoder: the architecture behind every {@code djl}-format model.
@@ -30,16 +31,16 @@ public record ConvAutoencoder(int imageChannels, List<Integer> widths, int laten
 
   public ConvAutoencoder {
     if (imageChannels != 1 && imageChannels != 3) {
-      throw new IllegalArgumentException("image channels must be 1 or 3, got " + imageChannels);
+      throw new BadInputException("image channels must be 1 or 3, got " + imageChannels);
     }
     if (widths == null || widths.isEmpty() || widths.stream().anyMatch(w -> w == null || w <= 0)) {
-      throw new IllegalArgumentException("widths must be a non-empty list of positive integers, got " + widths);
+      throw new BadInputException("widths must be a non-empty list of positive integers, got " + widths);
     }
     if (latentChannels <= 0) {
-      throw new IllegalArgumentException("latent channels must be positive, got " + latentChannels);
+      throw new BadInputException("latent channels must be positive, got " + latentChannels);
     }
     if (!"sigmoid".equals(outputActivation) && !"tanh".equals(outputActivation)) {
-      throw new IllegalArgumentException("output activation must be sigmoid or tanh, got " + outputActivation);
+      throw new BadInputException("output activation must be sigmoid or tanh, got " + outputActivation);
     }
     widths = List.copyOf(widths);
   }
@@ -93,7 +94,7 @@ public record ConvAutoencoder(int imageChannels, List<Integer> widths, int laten
     JsonObject root = JsonParser.parseString(json).getAsJsonObject();
     String name = root.has("name") ? root.get("name").getAsString() : null;
     if (!NAME.equals(name)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "Unknown architecture '" + name + "': this version of fsq-spark builds only " + NAME);
     }
     List<Integer> widths = new java.util.ArrayList<>();

@@ -7,6 +7,10 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import java.io.IOException;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
+import org.fsqspark.io.ModelFolder;
 
 /** The decoder of a model folder: token indices to pixels in the manifest's pixel range. */
 public final class DecoderModel implements AutoCloseable {
@@ -22,7 +26,7 @@ public final class DecoderModel implements AutoCloseable {
   public static DecoderModel load(ModelFolder folder, Device device) {
     TokenizerManifest manifest = folder.manifest();
     if (manifest.format() != ModelFormat.DJL || manifest.decoderWeights() == null) {
-      throw new IllegalArgumentException("Model " + folder + " has no decoder fsq-spark can run (decode needs a djl"
+      throw new BadInputException("Model " + folder + " has no decoder fsq-spark can run (decode needs a djl"
           + " model from fsq train, whose manifest names decoder_weights)");
     }
     ConvAutoencoder architecture = ConvAutoencoder.fromJson(manifest.architecture());

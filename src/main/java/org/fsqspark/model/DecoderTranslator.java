@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * Token indices in, pixels out: turns indices into the decoder's input codes on the model's device

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import java.io.Serializable;
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Which device the encoder should run on: {@code cpu}, {@code gpu} (the GPU Spark assigned to the task, or
@@ -13,7 +14,7 @@ import java.util.Locale;
 public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) implements Serializable {
   public DeviceRequest {
     if (!"cpu".equals(kind) && !"gpu".equals(kind) && !"auto".equals(kind)) {
-      throw new IllegalArgumentException("Unknown device '" + kind + "': expected cpu, gpu, gpu:N or auto");
+      throw new BadInputException("Unknown device '" + kind + "': expected cpu, gpu, gpu:N or auto");
     }
   }
 
@@ -25,7 +26,7 @@ public record DeviceRequest(String kind, int ordinal, boolean allowCpuFallback) 
       try {
         return new DeviceRequest("gpu", Integer.parseInt(number), allowCpuFallback);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("Cannot parse device '" + text + "': expected gpu:N with a number N");
+        throw new BadInputException("Cannot parse device '" + text + "': expected gpu:N with a number N");
       }
     }
     return new DeviceRequest(value.equals("cuda") ? "gpu" : value, -1, allowCpuFallback);

@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 import java.util.Locale;
+import org.fsqspark.contract.EncoderOutput;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Pixels in, token indices out: builds the NCHW input tensor in the manifest's dtype and turns the
@@ -70,12 +73,12 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
 
   private void checkRange(NDArray raw, NDArray indices) {
     if (raw.getDataType().isFloating() && !raw.eq(raw.round()).all().getBoolean()) {
-      throw new IllegalStateException("Encoder " + manifest.name() + " returned non-integer indices");
+      throw new BadDataException("Encoder " + manifest.name() + " returned non-integer indices");
     }
     long min = indices.min().toType(DataType.INT64, false).getLong();
     long max = indices.max().toType(DataType.INT64, false).getLong();
     if (min < 0 || max >= manifest.levels().codebookSize()) {
-      throw new IllegalStateException("Encoder " + manifest.name() + " returned indices in " + min + ".." + max
+      throw new BadDataException("Encoder " + manifest.name() + " returned indices in " + min + ".." + max
           + " but levels " + manifest.levels() + " allow 0.." + (manifest.levels().codebookSize() - 1));
     }
   }

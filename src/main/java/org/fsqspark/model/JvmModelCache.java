@@ -6,69 +6,50 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelSource;
+import org.fsqspark.shard.JvmSingletons;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded model per (model, device) per JVM, shared by every task thread of an executor; the DJL
- * Spark extension's per-partition reload is what this avoids. Predictors stay per thread.
+ * One loaded encoder or decoder per (model, device) per JVM ({@link JvmSingletons}), shared by every task thread
+ * of an executor; the DJL Spark extension's per-partition reload is what this avoids. Predictors stay per thread.
  */
 public final class JvmModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(JvmModelCache.class);
-  private static final Map<String, TokenizerModel> MODELS = new ConcurrentHashMap<>();
-  private static final Map<String, DecoderModel> DECODERS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static volatile Path scratch;
 
   private JvmModelCache() {}
 
-  /** The model for this package on this device, loading it if no thread of this JVM has yet. */
-  public static TokenizerModel obtain(ModelSource modelPackage, Device device) {
-    return obtain(modelPackage, device, () -> { });
+  /** The encoder of this model on this device, loading it if no thread of this JVM has yet. */
+  public static TokenizerModel encoder(ModelSource source, Device device) {
+    return encoder(source, device, () -> { });
   }
 
-  /** As {@link #obtain(ModelSource, Device)}; {@code onLoad} runs only in the call that actually loads. */
-  public static TokenizerModel obtain(ModelSource modelPackage, Device device, Runnable onLoad) {
-    String key = cacheKey(modelPackage, device);
-    TokenizerModel model = MODELS.get(key);
-    if (model != null) {
-      return model;
-    }
-    synchronized (JvmModelCache.class) {
-      model = MODELS.get(key);
-      if (model == null) {
-        long start = System.nanoTime();
-        ModelFolder folder = modelPackage.materialize(scratchDirectory());
-        model = TokenizerModel.load(folder, device);
-        MODELS.put(key, model);
-        LOADS.incrementAndGet();
-        onLoad.run();
-        LOG.info("Loaded model {} on {} in {} ms", modelPackage.key(), device, (System.nanoTime() - start) / 1_000_000);
-      }
-      return model;
-    }
+  /** As {@link #encoder(ModelSource, Device)}; {@code onLoad} runs only in the call that actually loads. */
+  public static TokenizerModel encoder(ModelSource source, Device device, Runnable onLoad) {
+    return load("encoder", TokenizerModel.class, source, device, folder -> TokenizerModel.load(folder, device), onLoad);
   }
 
   /** The decoder of this model on this device, loaded once per JVM like the encoders. */
-  public static DecoderModel obtainDecoder(ModelSource source, Device device) {
-    String key = cacheKey(source, device);
-    DecoderModel decoder = DECODERS.get(key);
-    if (decoder != null) {
-      return decoder;
-    }
-    synchronized (JvmModelCache.class) {
-      decoder = DECODERS.get(key);
-      if (decoder == null) {
-        decoder = DecoderModel.load(source.materialize(scratchDirectory()), device);
-        DECODERS.put(key, decoder);
-        LOG.info("Loaded decoder {} on {}", source.key(), device);
-      }
-      return decoder;
-    }
+  public static DecoderModel decoder(ModelSource source, Device device) {
+    return load("decoder", DecoderModel.class, source, device, folder -> DecoderModel.load(folder, device), () -> { });
+  }
+
+  private static <T> T load(String part, Class<T> type, ModelSource source, Device device,
+      java.util.function.Function<ModelFolder, T> loader, Runnable onLoad) {
+    return JvmSingletons.get(part + ":" + cacheKey(source, device), type, () -> {
+      long start = System.nanoTime();
+      T model = loader.apply(source.materialize(scratchDirectory()));
+      LOADS.incrementAndGet();
+      onLoad.run();
+      LOG.info("Loaded the {} of {} on {} in {} ms", part, source.key(), device, (System.nanoTime() - start) / 1_000_000);
+      return model;
+    });
   }
 
   /**
@@ -85,7 +66,7 @@ public final class JvmModelCache {
     }
   }
 
-  /** How many models this JVM has loaded since it started; tests use it to prove one load per executor. */
+  /** How many encoders and decoders this JVM has loaded; tests use it to prove one load per executor. */
   public static int loadsInThisJvm() {
     return LOADS.get();
   }

@@ -11,6 +11,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
+import org.fsqspark.error.Bugs;
+import org.fsqspark.io.ModelSource;
 
 /**
  * Runs a model once on the driver before a job starts: two synthetic images through the real encoder and
@@ -33,42 +37,50 @@ public final class ModelCheck {
    */
   public static void encoder(ModelSource source, Device device, String location, boolean keepLoaded, Runnable onLoad) {
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), location);
-    String test = "encode 2 synthetic " + manifest.inputHeight() + "x" + manifest.inputWidth() + " images";
-    Path scratch = null;
-    try {
+    check(location, "encode 2 synthetic " + manifest.inputHeight() + "x" + manifest.inputWidth() + " images", scratch -> {
       if (keepLoaded) {
-        encode(JvmModelCache.obtain(source, device, onLoad));
+        encode(JvmModelCache.encoder(source, device, onLoad));
       } else {
-        scratch = Files.createTempDirectory("fsq-spark-check-");
-        try (TokenizerModel model = TokenizerModel.load(source.materialize(scratch), device)) {
+        try (TokenizerModel model = TokenizerModel.load(source.materialize(scratch.create()), device)) {
           encode(model);
         }
       }
-    } catch (IOException | ai.djl.translate.TranslateException | RuntimeException e) {
-      throw failure(location, test, e, scratch);
-    } finally {
-      deleteQuietly(scratch);
-    }
+    });
   }
 
   /** Loads the decoder of {@code source} on {@code device} and decodes one grid of token 0; as {@link #encoder}. */
   public static void decoder(ModelSource source, Device device, String location, boolean keepLoaded) {
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), location);
-    String test = "decode a synthetic " + manifest.gridHeight() + "x" + manifest.gridWidth() + " token grid";
-    Path scratch = null;
-    try {
+    check(location, "decode a synthetic " + manifest.gridHeight() + "x" + manifest.gridWidth() + " token grid", scratch -> {
       if (keepLoaded) {
-        decode(JvmModelCache.obtainDecoder(source, device));
+        decode(JvmModelCache.decoder(source, device));
       } else {
-        scratch = Files.createTempDirectory("fsq-spark-check-");
-        try (DecoderModel model = DecoderModel.load(source.materialize(scratch), device)) {
+        try (DecoderModel model = DecoderModel.load(source.materialize(scratch.create()), device)) {
           decode(model);
         }
       }
-    } catch (IOException | ai.djl.translate.TranslateException | RuntimeException e) {
-      throw failure(location, test, e, scratch);
+    });
+  }
+
+  /** A check's body; it asks for a scratch folder only when it copies the model out of the JVM's cache. */
+  private interface Run {
+    void run(Scratch scratch) throws Exception;
+  }
+
+  private interface Scratch {
+    Path create() throws IOException;
+  }
+
+  /** Runs a check; any failure but a bug in this code becomes one line naming the model ({@link #failure}). */
+  private static void check(String location, String test, Run run) {
+    Path[] scratch = {null};
+    try {
+      run.run(() -> scratch[0] = Files.createTempDirectory("fsq-spark-check-"));
+    } catch (Exception e) {
+      Bugs.rethrowIfBug(e);
+      throw failure(location, test, e, scratch[0]);
     } finally {
-      deleteQuietly(scratch);
+      deleteQuietly(scratch[0]);
     }
   }
 
@@ -110,7 +122,7 @@ public final class ModelCheck {
   }
 
   /** One line: the user's folder, the test, and the cause with the temporary copies' paths replaced. */
-  private static IllegalArgumentException failure(String location, String test, Exception e, Path scratch) {
+  private static BadInputException failure(String location, String test, Exception e, Path scratch) {
     String cause = describe(e);
     Path cache = JvmModelCache.scratchIfCreated();
     for (Path copies : new Path[] {scratch, cache}) {
@@ -120,7 +132,7 @@ public final class ModelCheck {
         cause = cause.replace(copies.toString(), location);
       }
     }
-    return new IllegalArgumentException("Model " + location + " cannot " + test + ": " + cause
+    return new BadInputException("Model " + location + " cannot " + test + ": " + cause
         + "; fix or replace the model (is it the one its tokenizer.json describes?)", e);
   }
 

@@ -4,55 +4,37 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.fsqspark.error.BadDataException;
 import org.fsqspark.fsq.Bound;
+import org.fsqspark.fsq.ChannelRule;
 import org.fsqspark.fsq.FiniteScalarQuantizer;
 import org.fsqspark.fsq.Levels;
 
 /**
- * The FSQ twin of {@link FiniteScalarQuantizer} on DJL NDArrays, for whole batches on the model's device.
+ * {@link FiniteScalarQuantizer} on DJL NDArrays, for whole batches on the model's device. It derives nothing
+ * itself: every constant and threshold comes from the channels' {@link ChannelRule}s, so it gives the plain-Java
+ * quantizer's tokens bit for bit.
  *
- * <p>Same formulas; half precision inputs are widened to float32 first, and integer arithmetic is used for
- * the index so codebooks above 2^24 stay exact. {@link #quantizeWithStraightThrough} is the training form:
- * forward is the rounded code, the gradient passes through the rounding as identity.
+ * <p>Latents are brought to float32 (half precision widened, float64 narrowed: the rule is defined on float32)
+ * and a channel's digit is the count of its thresholds at or below the latent, which is exact on any device.
+ * The index is summed in integers, so codebooks above 2^24 stay exact. {@link #quantizeWithStraightThrough} is
+ * the training form: forward is the rounded code, the gradient passes through the rounding as identity.
  */
 public final class NDArrayQuantizer {
+  /** Thresholds compared at once; more are counted in chunks so memory stays at 64 booleans per latent. */
+  private static final int THRESHOLDS_PER_PASS = 64;
+
   private final Levels levels;
   private final Bound bound;
-  private final double[] halfL;
-  private final double[] offset;
-  private final double[] shift;
-  private final double[] halfWidth;
-  private final int[] basis;
+  private final ChannelRule[] rules;
 
   public NDArrayQuantizer(Levels levels, Bound bound) {
-    new FiniteScalarQuantizer(levels, bound); // same validation as the plain quantizer
+    FiniteScalarQuantizer quantizer = new FiniteScalarQuantizer(levels, bound);
     this.levels = levels;
     this.bound = bound;
-    int d = levels.channels();
-    halfL = new double[d];
-    offset = new double[d];
-    shift = new double[d];
-    halfWidth = new double[d];
-    basis = new int[d];
-    for (int c = 0; c < d; c++) {
-      int l = levels.get(c);
-      offset[c] = l % 2 == 0 ? 0.5 : 0;
-      halfWidth[c] = l / 2;
-      basis[c] = levels.basis(c);
-      switch (bound) {
-        case ATANH -> {
-          double h = (l - 1) * (1 + Bound.EPS) / 2;
-          halfL[c] = h;
-          shift[c] = 0.5 * Math.log((1 + offset[c] / h) / (1 - offset[c] / h));
-        }
-        case PAPER -> {
-          double h = (l - 1) * (1 - Bound.EPS) / 2;
-          halfL[c] = h;
-          shift[c] = Math.tan(offset[c] / h);
-        }
-        case SYMMETRIC -> halfL[c] = (l - 1) / 2.0;
-        default -> { }
-      }
+    this.rules = new ChannelRule[levels.channels()];
+    for (int c = 0; c < rules.length; c++) {
+      rules[c] = quantizer.rule(c);
     }
   }
 
@@ -62,46 +44,46 @@ public final class NDArrayQuantizer {
 
   /** Level digits in {@code 0..L-1} (INT32), same shape as {@code latents}; channels on {@code channelAxis}. */
   public NDArray digits(NDArray latents, int channelAxis) {
-    NDArray z = widen(latents);
+    NDArray z = latents.getDataType() == DataType.FLOAT32 ? latents : latents.toType(DataType.FLOAT32, false);
     checkChannels(z, channelAxis);
     checkFinite(z);
-    NDManager manager = z.getManager();
-    NDArray digits = switch (bound) {
-      case ATANH, PAPER -> z.add(constant(manager, shift, z, channelAxis)).tanh()
-          .mul(constant(manager, halfL, z, channelAxis)).sub(constant(manager, offset, z, channelAxis))
-          .round().add(constant(manager, halfWidth, z, channelAxis));
-      case SYMMETRIC -> z.tanh().add(1).mul(constant(manager, halfL, z, channelAxis)).add(0.5).floor();
-      case NONE -> z.round().add(constant(manager, halfWidth, z, channelAxis));
-    };
-    NDArray result = digits.toType(DataType.INT32, false);
     if (bound == Bound.NONE) {
-      checkNoneRange(result, channelAxis);
+      NDArray digits = z.round().add(constant(z.getManager(), perChannel(ChannelRule::halfWidth), z, channelAxis))
+          .toType(DataType.INT32, false);
+      checkNoneRange(digits, channelAxis);
+      return digits;
     }
-    return result;
+    return countThresholds(z, channelAxis).toType(DataType.INT32, false);
   }
 
   /** Token indices (INT32): the channel axis is summed away with the mixed-radix basis. */
   public NDArray indices(NDArray latents, int channelAxis) {
     NDArray digits = digits(latents, channelAxis);
+    int[] basis = new int[levels.channels()];
+    for (int c = 0; c < basis.length; c++) {
+      basis[c] = levels.basis(c);
+    }
     NDArray basisArray = digits.getManager().create(basis, broadcastShape(digits, channelAxis));
     return digits.mul(basisArray).sum(new int[] {normalise(digits, channelAxis)}).toType(DataType.INT32, false);
   }
 
   /** Normalised codes in [-1, 1] with the straight-through estimator, for training. */
   public NDArray quantizeWithStraightThrough(NDArray latents, int channelAxis) {
-    NDArray z = widen(latents);
+    DataType type = latents.getDataType();
+    NDArray z = type == DataType.FLOAT32 || type == DataType.FLOAT64 ? latents : latents.toType(DataType.FLOAT32, false);
     checkChannels(z, channelAxis);
     NDManager manager = z.getManager();
+    NDArray halfL = constant(manager, perChannel(ChannelRule::halfL), z, channelAxis);
     if (bound == Bound.SYMMETRIC) {
-      NDArray bracket = z.tanh().add(1).mul(constant(manager, halfL, z, channelAxis)).add(0.5);
+      NDArray bracket = z.tanh().add(1).mul(halfL).add(0.5);
       NDArray digit = bracket.add(bracket.floor().sub(bracket).stopGradient());
-      NDArray lMinus1 = constant(manager, halfL, z, channelAxis).mul(2);
+      NDArray lMinus1 = halfL.mul(2);
       return digit.mul(2).sub(lMinus1).div(lMinus1);
     }
-    NDArray bounded = bound == Bound.NONE ? z : z.add(constant(manager, shift, z, channelAxis)).tanh()
-        .mul(constant(manager, halfL, z, channelAxis)).sub(constant(manager, offset, z, channelAxis));
+    NDArray bounded = bound == Bound.NONE ? z : z.add(constant(manager, perChannel(ChannelRule::shift), z, channelAxis))
+        .tanh().mul(halfL).sub(constant(manager, perChannel(ChannelRule::offset), z, channelAxis));
     NDArray rounded = bounded.add(bounded.round().sub(bounded).stopGradient());
-    return rounded.div(constant(manager, halfWidth, z, channelAxis));
+    return rounded.div(constant(manager, perChannel(ChannelRule::halfWidth), z, channelAxis));
   }
 
   /** Normalised codes (float32) of token indices; the new channel axis is inserted at {@code channelAxis}. */
@@ -110,32 +92,57 @@ public final class NDArrayQuantizer {
     NDArray idx = indices.toType(DataType.FLOAT64, false).expandDims(channelAxis);
     NDManager manager = idx.getManager();
     Shape shape = broadcastShape(idx, channelAxis);
-    double[] basisValues = new double[basis.length];
-    double[] levelValues = new double[basis.length];
-    for (int c = 0; c < basis.length; c++) {
-      basisValues[c] = basis[c];
-      levelValues[c] = levels.get(c);
+    double[] basisValues = new double[rules.length];
+    for (int c = 0; c < rules.length; c++) {
+      basisValues[c] = levels.basis(c);
     }
     NDArray digits = idx.div(manager.create(basisValues, shape)).floor()
-        .mod(manager.create(levelValues, shape)).toType(DataType.FLOAT32, false);
+        .mod(manager.create(perChannel(ChannelRule::levels), shape)).toType(DataType.FLOAT32, false);
     if (bound == Bound.SYMMETRIC) {
-      float[] lMinus1 = new float[levels.channels()];
-      for (int c = 0; c < lMinus1.length; c++) {
-        lMinus1[c] = levels.get(c) - 1;
-      }
-      NDArray l = manager.create(lMinus1, shape);
+      NDArray l = manager.create(toFloats(perChannel(rule -> rule.levels() - 1)), shape);
       return digits.mul(2).sub(l).div(l);
     }
-    NDArray half = manager.create(toFloats(halfWidth), shape);
+    NDArray half = manager.create(toFloats(perChannel(ChannelRule::halfWidth)), shape);
     return digits.sub(half).div(half);
   }
 
-  private static NDArray widen(NDArray latents) {
-    DataType type = latents.getDataType();
-    if (type == DataType.FLOAT32 || type == DataType.FLOAT64) {
-      return latents;
+  /**
+   * The rule on a whole batch: per latent, how many of its channel's thresholds are at or below it. Channels
+   * with fewer thresholds are padded with +infinity, which no finite latent reaches.
+   */
+  private NDArray countThresholds(NDArray z, int channelAxis) {
+    int most = 0;
+    for (ChannelRule rule : rules) {
+      most = Math.max(most, rule.levels() - 1);
     }
-    return latents.toType(DataType.FLOAT32, false);
+    NDArray below = z.expandDims(-1);
+    long[] dims = new long[below.getShape().dimension()];
+    java.util.Arrays.fill(dims, 1);
+    dims[normalise(z, channelAxis)] = rules.length;
+    NDArray count = null;
+    for (int from = 0; from < most; from += THRESHOLDS_PER_PASS) {
+      int width = Math.min(THRESHOLDS_PER_PASS, most - from);
+      float[] table = new float[rules.length * width];
+      java.util.Arrays.fill(table, Float.POSITIVE_INFINITY);
+      for (int c = 0; c < rules.length; c++) {
+        float[] thresholds = rules[c].thresholds();
+        for (int k = from; k < Math.min(thresholds.length, from + width); k++) {
+          table[c * width + k - from] = thresholds[k];
+        }
+      }
+      dims[dims.length - 1] = width;
+      NDArray reached = below.gte(z.getManager().create(table, new Shape(dims))).sum(new int[] {-1});
+      count = count == null ? reached : count.add(reached);
+    }
+    return count;
+  }
+
+  private double[] perChannel(java.util.function.ToDoubleFunction<ChannelRule> value) {
+    double[] values = new double[rules.length];
+    for (int c = 0; c < rules.length; c++) {
+      values[c] = value.applyAsDouble(rules[c]);
+    }
+    return values;
   }
 
   private void checkChannels(NDArray z, int channelAxis) {
@@ -148,7 +155,7 @@ public final class NDArrayQuantizer {
 
   private static void checkFinite(NDArray z) {
     if (z.isNaN().any().getBoolean() || z.isInfinite().any().getBoolean()) {
-      throw new IllegalArgumentException("Latents " + z.getShape() + " contain NaN or infinite values: "
+      throw new BadDataException("Latents " + z.getShape() + " contain NaN or infinite values: "
           + "the encoder produced a non-finite value");
     }
   }
@@ -156,7 +163,7 @@ public final class NDArrayQuantizer {
   private void checkNoneRange(NDArray digits, int channelAxis) {
     NDArray upper = digits.getManager().create(levels.toArray(), broadcastShape(digits, channelAxis));
     if (digits.lt(0).any().getBoolean() || digits.gte(upper).any().getBoolean()) {
-      throw new IllegalArgumentException("Latents are outside the levels " + levels
+      throw new BadDataException("Latents are outside the levels " + levels
           + " that the 'none' bound accepts; the encoder must emit centred integer levels");
     }
   }

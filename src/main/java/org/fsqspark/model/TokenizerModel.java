@@ -11,6 +11,10 @@ import ai.djl.nn.SequentialBlock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
+import org.fsqspark.io.ModelFolder;
 
 /**
  * A loaded encoder and its manifest: the one model interface every format goes through. Thread-safe to
@@ -110,16 +114,16 @@ public final class TokenizerModel implements AutoCloseable {
 
   private static void checkArchitecture(TokenizerManifest manifest, ConvAutoencoder architecture) {
     if (architecture.latentChannels() != manifest.latentChannels()) {
-      throw new IllegalArgumentException("Model " + manifest.name() + " has " + architecture.latentChannels()
+      throw new BadInputException("Model " + manifest.name() + " has " + architecture.latentChannels()
           + " latent channels but its " + (manifest.vq() != null ? "codebook vectors have " + manifest.latentChannels()
           : "levels " + manifest.levels() + " need " + manifest.latentChannels()));
     }
     if (architecture.imageChannels() != manifest.channels()) {
-      throw new IllegalArgumentException("Model " + manifest.name() + " reads " + architecture.imageChannels()
+      throw new BadInputException("Model " + manifest.name() + " reads " + architecture.imageChannels()
           + " image channels but its manifest says channels = " + manifest.channels());
     }
     if (architecture.downsample() != manifest.downsample()) {
-      throw new IllegalArgumentException("Model " + manifest.name() + " downsamples by " + architecture.downsample()
+      throw new BadInputException("Model " + manifest.name() + " downsamples by " + architecture.downsample()
           + " but its manifest says downsample = " + manifest.downsample());
     }
   }

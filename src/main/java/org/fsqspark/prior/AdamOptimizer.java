@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Adam (Kingma and Ba 2015) with decoupled weight decay (AdamW) applied in place to a network's parameters,
@@ -86,15 +87,15 @@ public final class AdamOptimizer implements AutoCloseable {
   /** Writes the step count and both moments of every parameter. */
   public void write(DataOutputStream out) throws IOException {
     out.writeLong(step);
-    PriorNetwork.writeArrays(out, prefixed("m.", first));
-    PriorNetwork.writeArrays(out, prefixed("v.", second));
+    ArrayFile.write(out, prefixed("m.", first));
+    ArrayFile.write(out, prefixed("v.", second));
   }
 
   /** Restores what {@link #write} saved; the shapes must be this network's. */
   public void read(DataInputStream in) throws IOException {
     long savedStep = in.readLong();
     if (savedStep < 0) {
-      throw new IllegalArgumentException("The optimizer state is damaged (step " + savedStep + ")");
+      throw new BadDataException("The optimizer state is damaged (step " + savedStep + ")");
     }
     Map<String, Shape> expectedFirst = new LinkedHashMap<>();
     Map<String, Shape> expectedSecond = new LinkedHashMap<>();
@@ -103,16 +104,16 @@ public final class AdamOptimizer implements AutoCloseable {
       expectedSecond.put("v." + name, array.getShape());
     });
     int[] count = new int[1];
-    PriorNetwork.readArrays(in, expectedFirst, (name, values, shape) -> {
+    ArrayFile.read(in, expectedFirst, (name, values, shape) -> {
       first.get(name.substring(2)).set(values);
       count[0]++;
     });
-    PriorNetwork.readArrays(in, expectedSecond, (name, values, shape) -> {
+    ArrayFile.read(in, expectedSecond, (name, values, shape) -> {
       second.get(name.substring(2)).set(values);
       count[0]++;
     });
     if (count[0] != 2 * parameters.size()) {
-      throw new IllegalArgumentException("The optimizer state holds " + count[0] + " arrays, this network needs "
+      throw new BadDataException("The optimizer state holds " + count[0] + " arrays, this network needs "
           + 2 * parameters.size());
     }
     step = savedStep;

@@ -1,6 +1,7 @@
 package org.fsqspark.prior;
 
 import java.util.Arrays;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The deterministic order in which a grid's positions are coded, after M2T ("Masking Transformers Twice",
@@ -45,7 +46,7 @@ public final class CodingSchedule {
       throw new IllegalArgumentException("A grid must be at least 1x1, got " + height + "x" + width);
     }
     if (steps < 1) {
-      throw new IllegalArgumentException("--prior-steps must be at least 1, got " + steps);
+      throw new BadInputException("--prior-steps must be at least 1, got " + steps);
     }
     int positions = Math.multiplyExact(height, width);
     return new CodingSchedule(height, width, lowDiscrepancyOrder(height, width), stepSizes(positions, steps));

@@ -3,6 +3,7 @@ package org.fsqspark.prior;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.fsqspark.fsq.Levels;
+import org.fsqspark.error.BadInputException;
 
 /**
  * The shape of a masked-transformer prior over token grids: what {@link PriorNetwork} builds and what
@@ -31,23 +32,23 @@ public record PriorArchitecture(Levels levels, int gridHeight, int gridWidth, in
       throw new IllegalArgumentException("levels are missing");
     }
     if (gridHeight < 1 || gridWidth < 1 || (long) gridHeight * gridWidth > MAX_TOKENS) {
-      throw new IllegalArgumentException("A prior's grid must have 1 to " + MAX_TOKENS + " tokens, got "
+      throw new BadInputException("A prior's grid must have 1 to " + MAX_TOKENS + " tokens, got "
           + gridHeight + "x" + gridWidth);
     }
     if (layers < 1 || layers > 64) {
-      throw new IllegalArgumentException("--layers must be between 1 and 64, got " + layers);
+      throw new BadInputException("--layers must be between 1 and 64, got " + layers);
     }
     if (width < 8 || width > 4096) {
-      throw new IllegalArgumentException("--width must be between 8 and 4096, got " + width);
+      throw new BadInputException("--width must be between 8 and 4096, got " + width);
     }
     if (heads < 1 || width % heads != 0) {
-      throw new IllegalArgumentException("--heads must be at least 1 and divide --width " + width + ", got " + heads);
+      throw new BadInputException("--heads must be at least 1 and divide --width " + width + ", got " + heads);
     }
     if (mlpRatio < 1 || mlpRatio > 16) {
       throw new IllegalArgumentException("The MLP ratio must be between 1 and 16, got " + mlpRatio);
     }
     if (classes < 0 || classes > 1_000_000) {
-      throw new IllegalArgumentException("The number of classes must be between 0 and 1000000, got " + classes);
+      throw new BadInputException("The number of classes must be between 0 and 1000000, got " + classes);
     }
   }
 
@@ -121,13 +122,13 @@ public record PriorArchitecture(Levels levels, int gridHeight, int gridWidth, in
       JsonArray grid = json.getAsJsonArray("grid");
       String embedding = json.get("embedding").getAsString();
       if (!embedding.equals("factorised") && !embedding.equals("full")) {
-        throw new IllegalArgumentException("embedding must be factorised or full, got " + embedding);
+        throw new BadInputException("embedding must be factorised or full, got " + embedding);
       }
       return new PriorArchitecture(Levels.of(levels), grid.get(0).getAsInt(), grid.get(1).getAsInt(),
           json.get("layers").getAsInt(), json.get("width").getAsInt(), json.get("heads").getAsInt(),
           json.get("mlp_ratio").getAsInt(), json.get("classes").getAsInt(), embedding.equals("factorised"));
     } catch (NullPointerException | IllegalStateException | ClassCastException | IndexOutOfBoundsException e) {
-      throw new IllegalArgumentException("The prior's architecture object is incomplete or malformed: " + json);
+      throw new BadInputException("The prior's architecture object is incomplete or malformed: " + json);
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.fsqspark.stats.RangeDecoder;
 import org.fsqspark.stats.RangeEncoder;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Codes token grids with a prior under a {@link CodingSchedule}, M2T style: grids go through the network in
@@ -132,7 +133,7 @@ public final class PriorCoder {
       }
       for (int token : grid) {
         if (token < 0 || token >= symbols) {
-          throw new IllegalArgumentException("Token " + token + " is outside [0, " + symbols + ")");
+          throw new BadDataException("Token " + token + " is outside [0, " + symbols + ")");
         }
       }
     }

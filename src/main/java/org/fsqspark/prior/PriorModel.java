@@ -14,7 +14,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
 
 /**
  * A trained prior folder, loaded: {@code prior.json} (architecture, the tokenizer manifest it was trained on,
@@ -49,11 +50,11 @@ public final class PriorModel implements AutoCloseable {
     Path json = folder.resolve(JSON_FILE);
     Path weights = folder.resolve(WEIGHTS_FILE);
     if (!Files.isRegularFile(json)) {
-      throw new IllegalArgumentException("Prior folder " + folder + " has no " + JSON_FILE + "; pass the --output"
+      throw new BadInputException("Prior folder " + folder + " has no " + JSON_FILE + "; pass the --output"
           + " folder of fsq prior train");
     }
     if (!Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException("Prior folder " + folder + " has no " + WEIGHTS_FILE);
+      throw new BadInputException("Prior folder " + folder + " has no " + WEIGHTS_FILE);
     }
     try {
       return fromBytes(Files.readAllBytes(json), Files.readAllBytes(weights), folder.toString(), device);
@@ -68,7 +69,7 @@ public final class PriorModel implements AutoCloseable {
     String expected = metadata.has("sha256") ? metadata.get("sha256").getAsString() : null;
     String actual = sha256(weights);
     if (!actual.equals(expected)) {
-      throw new IllegalArgumentException("The weights of prior " + origin + " have sha256 " + actual + " but "
+      throw new BadInputException("The weights of prior " + origin + " have sha256 " + actual + " but "
           + JSON_FILE + " says " + expected + "; the files do not belong together");
     }
     PriorArchitecture architecture = architectureOf(metadata, origin);
@@ -77,7 +78,7 @@ public final class PriorModel implements AutoCloseable {
       PriorNetwork network = PriorNetwork.read(architecture, device, in);
       return new PriorModel(metadata, architecture, tokenizer, network, actual);
     } catch (IOException e) {
-      throw new IllegalArgumentException("The weights of prior " + origin + " are damaged: " + e.getMessage(), e);
+      throw new BadInputException("The weights of prior " + origin + " are damaged: " + e.getMessage(), e);
     }
   }
 
@@ -86,25 +87,25 @@ public final class PriorModel implements AutoCloseable {
     try {
       JsonObject object = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
       if (!object.has("format") || !FORMAT.equals(object.get("format").getAsString())) {
-        throw new IllegalArgumentException(origin + "/" + JSON_FILE + " is not a prior description (format must be "
+        throw new BadInputException(origin + "/" + JSON_FILE + " is not a prior description (format must be "
             + FORMAT + ")");
       }
       return object;
     } catch (JsonParseException | IllegalStateException e) {
-      throw new IllegalArgumentException(origin + "/" + JSON_FILE + " is not valid JSON: " + e.getMessage(), e);
+      throw new BadInputException(origin + "/" + JSON_FILE + " is not valid JSON: " + e.getMessage(), e);
     }
   }
 
   static PriorArchitecture architectureOf(JsonObject metadata, String origin) {
     if (!metadata.has("architecture") || !metadata.get("architecture").isJsonObject()) {
-      throw new IllegalArgumentException(origin + "/" + JSON_FILE + " has no architecture object");
+      throw new BadInputException(origin + "/" + JSON_FILE + " has no architecture object");
     }
     return PriorArchitecture.fromJson(metadata.getAsJsonObject("architecture"));
   }
 
   static TokenizerManifest tokenizerOf(JsonObject metadata, String origin) {
     if (!metadata.has("tokenizer") || !metadata.get("tokenizer").isJsonObject()) {
-      throw new IllegalArgumentException(origin + "/" + JSON_FILE + " has no tokenizer manifest");
+      throw new BadInputException(origin + "/" + JSON_FILE + " has no tokenizer manifest");
     }
     return TokenizerManifest.fromJson(metadata.get("tokenizer").toString(), origin + "/" + JSON_FILE + " tokenizer");
   }

@@ -11,12 +11,11 @@ import ai.djl.ndarray.types.SparseFormat;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.fsqspark.error.BadInputException;
 
 /**
  * A bidirectional transformer over a token grid, written as plain NDArray operations so every step is in
@@ -33,8 +32,6 @@ public final class PriorNetwork implements AutoCloseable {
   /** Token value that marks a masked (unknown) position in {@link #logits} inputs. */
   public static final int MASKED = -1;
   private static final float LAYER_NORM_EPS = 1e-5f;
-  private static final int FILE_MAGIC = 0x46535150; // "FSQP"
-  private static final int FILE_VERSION = 1;
 
   private final PriorArchitecture architecture;
   private final NDManager manager;
@@ -141,9 +138,9 @@ public final class PriorNetwork implements AutoCloseable {
     Map<String, Shape> expected = shapes(architecture);
     PriorNetwork network = new PriorNetwork(architecture, NDManager.newBaseManager(device));
     try {
-      readArrays(in, expected, (name, values, shape) -> network.add(name, values, shape));
+      ArrayFile.read(in, expected, (name, values, shape) -> network.add(name, values, shape));
       if (!network.parameters.keySet().equals(expected.keySet())) {
-        throw new IllegalArgumentException("The weights hold " + network.parameters.size() + " arrays, the"
+        throw new BadInputException("The weights hold " + network.parameters.size() + " arrays, the"
             + " architecture needs " + expected.size());
       }
       return network;
@@ -155,7 +152,7 @@ public final class PriorNetwork implements AutoCloseable {
 
   /** Writes every parameter: names, shapes and little-endian float32 values. */
   public void write(DataOutputStream out) throws IOException {
-    writeArrays(out, parameters);
+    ArrayFile.write(out, parameters);
   }
 
   public PriorArchitecture architecture() {
@@ -296,63 +293,5 @@ public final class PriorNetwork implements AutoCloseable {
     double u = 1.0 - random.nextDouble();
     double v = random.nextDouble();
     return StrictMath.sqrt(-2.0 * StrictMath.log(u)) * StrictMath.cos(2 * Math.PI * v);
-  }
-
-  // ---- array files, shared with the optimizer's state ----
-
-  interface ArraySink {
-    void accept(String name, float[] values, Shape shape);
-  }
-
-  static void writeArrays(DataOutputStream out, Map<String, NDArray> arrays) throws IOException {
-    out.writeInt(FILE_MAGIC);
-    out.writeInt(FILE_VERSION);
-    out.writeInt(arrays.size());
-    for (Map.Entry<String, NDArray> entry : arrays.entrySet()) {
-      NDArray array = entry.getValue();
-      out.writeUTF(entry.getKey());
-      long[] shape = array.getShape().getShape();
-      out.writeInt(shape.length);
-      for (long s : shape) {
-        out.writeLong(s);
-      }
-      float[] values = array.toType(DataType.FLOAT32, false).toFloatArray();
-      ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      buffer.asFloatBuffer().put(values);
-      out.write(buffer.array());
-    }
-  }
-
-  static void readArrays(DataInputStream in, Map<String, Shape> expected, ArraySink sink) throws IOException {
-    if (in.readInt() != FILE_MAGIC) {
-      throw new IllegalArgumentException("Not a prior weight file (wrong magic number)");
-    }
-    int version = in.readInt();
-    if (version != FILE_VERSION) {
-      throw new IllegalArgumentException("Prior weight file version " + version + " is not supported (expected "
-          + FILE_VERSION + ")");
-    }
-    int count = in.readInt();
-    for (int i = 0; i < count; i++) {
-      String name = in.readUTF();
-      int rank = in.readInt();
-      if (rank < 0 || rank > 8) {
-        throw new IllegalArgumentException("Array " + name + " has rank " + rank + "; the file is damaged");
-      }
-      long[] shape = new long[rank];
-      for (int r = 0; r < rank; r++) {
-        shape[r] = in.readLong();
-      }
-      Shape wanted = expected.get(name);
-      if (wanted == null || !wanted.equals(new Shape(shape))) {
-        throw new IllegalArgumentException("Array " + name + " of shape " + new Shape(shape) + " does not belong to"
-            + " this architecture (expected " + wanted + ")");
-      }
-      byte[] bytes = new byte[Math.toIntExact(wanted.size() * 4)];
-      in.readFully(bytes);
-      float[] values = new float[bytes.length / 4];
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
-      sink.accept(name, values, wanted);
-    }
   }
 }

@@ -7,10 +7,10 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
+import org.fsqspark.shard.JvmSingletons;
 
 /**
  * The two files of a prior folder as bytes, so a driver can ship a prior to executors in a broadcast; each
@@ -19,7 +19,6 @@ import org.fsqspark.model.TokenizerManifest;
  */
 public final class PriorPackage implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final Map<String, PriorModel> LOADED = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
 
   private final String origin;
@@ -35,7 +34,7 @@ public final class PriorPackage implements Serializable {
     JsonObject metadata = PriorModel.metadata(json, origin);
     if (!metadata.has("sha256") || !sha256.equals(metadata.get("sha256").getAsString())) {
       String said = metadata.has("sha256") ? metadata.get("sha256").getAsString() : "nothing";
-      throw new IllegalArgumentException("The weights of prior " + origin + " have sha256 " + sha256 + " but "
+      throw new BadInputException("The weights of prior " + origin + " have sha256 " + sha256 + " but "
           + PriorModel.JSON_FILE + " says " + said + "; the files do not belong together");
     }
   }
@@ -45,7 +44,7 @@ public final class PriorPackage implements Serializable {
     Path json = folder.resolve(PriorModel.JSON_FILE);
     Path weights = folder.resolve(PriorModel.WEIGHTS_FILE);
     if (!Files.isRegularFile(json) || !Files.isRegularFile(weights)) {
-      throw new IllegalArgumentException("Prior folder " + folder + " has no " + PriorModel.JSON_FILE + " and "
+      throw new BadInputException("Prior folder " + folder + " has no " + PriorModel.JSON_FILE + " and "
           + PriorModel.WEIGHTS_FILE + "; pass the --output folder of fsq prior train");
     }
     try {
@@ -81,17 +80,10 @@ public final class PriorPackage implements Serializable {
 
   /** The prior on this device, built the first time any thread of this JVM asks. */
   public PriorModel obtain(Device device) {
-    String key = sha256 + "@" + device;
-    PriorModel model = LOADED.get(key);
-    if (model != null) {
-      return model;
-    }
-    synchronized (LOADED) {
-      return LOADED.computeIfAbsent(key, k -> {
-        LOADS.incrementAndGet();
-        return PriorModel.fromBytes(json, weights, origin, device);
-      });
-    }
+    return JvmSingletons.get("prior:" + sha256 + "@" + device, PriorModel.class, () -> {
+      LOADS.incrementAndGet();
+      return PriorModel.fromBytes(json, weights, origin, device);
+    });
   }
 
   /** How many priors this JVM has built; tests use it to show one build per executor. */

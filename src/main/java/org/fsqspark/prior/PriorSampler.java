@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.fsqspark.error.BadInputException;
 
 /**
  * MaskGIT's iterative decoding (Chang et al. 2022): start from a fully masked grid; at step t of T sample a
@@ -21,13 +22,13 @@ public final class PriorSampler {
 
   public PriorSampler(PriorNetwork network, int steps, float temperature, float choiceTemperature) {
     if (steps < 1) {
-      throw new IllegalArgumentException("--steps must be at least 1, got " + steps);
+      throw new BadInputException("--steps must be at least 1, got " + steps);
     }
     if (!(temperature > 0 && temperature < 100)) {
-      throw new IllegalArgumentException("--temperature must be in (0, 100), got " + temperature);
+      throw new BadInputException("--temperature must be in (0, 100), got " + temperature);
     }
     if (!(choiceTemperature >= 0)) {
-      throw new IllegalArgumentException("The choice temperature must be at least 0, got " + choiceTemperature);
+      throw new BadInputException("The choice temperature must be at least 0, got " + choiceTemperature);
     }
     this.network = network;
     this.steps = steps;
@@ -42,10 +43,10 @@ public final class PriorSampler {
   public List<int[]> sample(int count, Integer label, long seed, int batchSize) {
     PriorArchitecture architecture = network.architecture();
     if (label != null && !architecture.conditioned()) {
-      throw new IllegalArgumentException("--label needs a prior trained with --condition; this one is unconditional");
+      throw new BadInputException("--label needs a prior trained with --condition; this one is unconditional");
     }
     if (label != null && (label < 0 || label >= architecture.classes())) {
-      throw new IllegalArgumentException("--label must be in 0.." + (architecture.classes() - 1) + ", got " + label);
+      throw new BadInputException("--label must be in 0.." + (architecture.classes() - 1) + ", got " + label);
     }
     if (count < 0 || batchSize < 1) {
       throw new IllegalArgumentException("Need a count >= 0 and a batch size >= 1, got " + count + ", " + batchSize);

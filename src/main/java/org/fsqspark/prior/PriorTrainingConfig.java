@@ -1,6 +1,7 @@
 package org.fsqspark.prior;
 
 import java.nio.file.Path;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Settings of a prior training run. Valid by construction.
@@ -26,43 +27,43 @@ public record PriorTrainingConfig(Path output, String condition, float condition
 
   public PriorTrainingConfig {
     if (output == null) {
-      throw new IllegalArgumentException("--output is required: the folder for the prior");
+      throw new BadInputException("--output is required: the folder for the prior");
     }
     if (condition != null && condition.isBlank()) {
-      throw new IllegalArgumentException("--condition names a passthrough column, got an empty name");
+      throw new BadInputException("--condition names a passthrough column, got an empty name");
     }
     if (!(conditionDropout >= 0 && conditionDropout <= 1)) {
-      throw new IllegalArgumentException("--condition-dropout must be in [0, 1], got " + conditionDropout);
+      throw new BadInputException("--condition-dropout must be in [0, 1], got " + conditionDropout);
     }
     if (epochs < 1) {
-      throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+      throw new BadInputException("--epochs must be at least 1, got " + epochs);
     }
     if (batchSize < 1 || batchSize > 65536) {
-      throw new IllegalArgumentException("--batch-size must be between 1 and 65536, got " + batchSize);
+      throw new BadInputException("--batch-size must be between 1 and 65536, got " + batchSize);
     }
     if (!(learningRate > 0 && learningRate < 1)) {
-      throw new IllegalArgumentException("--learning-rate must be in (0, 1), got " + learningRate);
+      throw new BadInputException("--learning-rate must be in (0, 1), got " + learningRate);
     }
     if (warmupSteps < -1) {
-      throw new IllegalArgumentException("--warmup must be -1 (automatic) or at least 0, got " + warmupSteps);
+      throw new BadInputException("--warmup must be -1 (automatic) or at least 0, got " + warmupSteps);
     }
     if (!(weightDecay >= 0 && weightDecay < 1)) {
-      throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + weightDecay);
+      throw new BadInputException("--weight-decay must be in [0, 1), got " + weightDecay);
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("--validation must be in [0, 1), got " + validationFraction);
+      throw new BadInputException("--validation must be in [0, 1), got " + validationFraction);
     }
     if (validationLimit < 0) {
-      throw new IllegalArgumentException("--validation-limit must be at least 0, got " + validationLimit);
+      throw new BadInputException("--validation-limit must be at least 0, got " + validationLimit);
     }
     if (codingSteps < 1) {
-      throw new IllegalArgumentException("--prior-steps must be at least 1, got " + codingSteps);
+      throw new BadInputException("--prior-steps must be at least 1, got " + codingSteps);
     }
     if (shuffleBuffer < 1) {
-      throw new IllegalArgumentException("--shuffle-buffer must be at least 1 row, got " + shuffleBuffer);
+      throw new BadInputException("--shuffle-buffer must be at least 1 row, got " + shuffleBuffer);
     }
     if (checkpointSteps < 0) {
-      throw new IllegalArgumentException("--checkpoint-steps must be at least 0, got " + checkpointSteps);
+      throw new BadInputException("--checkpoint-steps must be at least 0, got " + checkpointSteps);
     }
   }
 }

@@ -9,13 +9,10 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
+import org.fsqspark.image.ImageEncoder;
 
 /**
  * A small chart canvas drawn with Java2D (headless): linear or log axes with ticks and labels, lines, bars
@@ -191,13 +188,7 @@ final class Plot {
       y += 16;
     }
     g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return ImageEncoder.write(image);
   }
 
   private double x(double value) {

@@ -15,6 +15,12 @@ public record ChannelStatistics(List<Channel> channels, double redundancyBits) {
     public double maxEntropyBits() {
       return Math.log(levels) / Math.log(2);
     }
+
+    /** A level's share of the channel's tokens (0 when there are none). */
+    public double share(int level) {
+      long total = java.util.Arrays.stream(counts).sum();
+      return total == 0 ? 0 : (double) counts[level] / total;
+    }
   }
 
   public static ChannelStatistics of(CodebookHistogram histogram, Levels levels) {

@@ -1,6 +1,7 @@
 package org.fsqspark.stats;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Exact counts of every token index of a codebook, merged element-wise so partitions can count on their own
@@ -42,7 +43,7 @@ public final class CodebookHistogram implements Serializable {
   /** Counts one token. */
   public void add(int token) {
     if (token < 0 || token >= codebookSize) {
-      throw new IllegalArgumentException(
+      throw new BadDataException(
           "Token " + token + " is outside the codebook 0.." + (codebookSize - 1));
     }
     if (dense != null) {
@@ -140,6 +141,32 @@ public final class CodebookHistogram implements Serializable {
   /** 2^entropy: the number of equally likely codes with the same entropy. */
   public double perplexity() {
     return Math.pow(2, entropyBits());
+  }
+
+  /** The counts of the codes that occur, in ascending order (what a rank-frequency plot draws from the end). */
+  public long[] sortedCounts() {
+    long[] counts = new long[usedCodes()];
+    int[] n = new int[1];
+    forEachNonZero((code, count) -> counts[n[0]++] = count);
+    java.util.Arrays.sort(counts);
+    return counts;
+  }
+
+  /**
+   * How many codes occur how often: element 0 counts the dead codes, element 1 + b the codes that occur
+   * 2^b .. 2^(b+1)-1 times; trailing empty buckets are cut, but at least two are kept.
+   */
+  public long[] occurrenceBuckets() {
+    long[] buckets = new long[64];
+    buckets[0] = codebookSize - usedCodes();
+    forEachNonZero((code, count) -> buckets[1 + 63 - Long.numberOfLeadingZeros(count)]++);
+    int used = 2;
+    for (int b = 0; b < buckets.length; b++) {
+      if (buckets[b] > 0) {
+        used = Math.max(used, b + 1);
+      }
+    }
+    return java.util.Arrays.copyOf(buckets, used);
   }
 
   /** An int to long map with open addressing, for the codes of very large codebooks. */

@@ -34,6 +34,14 @@ public final class StreamCoder {
     this.verify = verify;
   }
 
+  /**
+   * Whether the stream of partition {@code partition} is decoded back and compared when a {@code fraction} of
+   * the partitions is: a stable, evenly spread choice by golden-ratio stepping over [0, 1).
+   */
+  public static boolean verifies(int partition, double fraction) {
+    return fraction >= 1 || ((partition * 0.6180339887498949) % 1.0) < fraction;
+  }
+
   /** Bytes of {@code tokens} raw indices packed at ceil(log2 |C|) bits each. */
   public static long fixedBytes(Levels levels, long tokens) {
     int bitsPerToken = 32 - Integer.numberOfLeadingZeros(Math.max(1, levels.codebookSize() - 1));
@@ -59,13 +67,7 @@ public final class StreamCoder {
   }
 
   private void unigram(List<TokenGrid> grids, CompressionCost cost) {
-    RangeEncoder encoder = new RangeEncoder();
-    for (TokenGrid grid : grids) {
-      for (int token : grid.tokens()) {
-        unigram.encode(encoder, token);
-      }
-    }
-    byte[] coded = encoder.finish();
+    byte[] coded = unigramStream(grids);
     cost.addBytes(CostModel.UNIGRAM, coded.length);
     if (verify) {
       RangeDecoder decoder = new RangeDecoder(coded);
@@ -122,12 +124,7 @@ public final class StreamCoder {
       cost.skip(CostModel.CONTEXT, "the context model " + unsupported);
       return;
     }
-    ContextModel model = new ContextModel(levels);
-    RangeEncoder encoder = new RangeEncoder();
-    for (TokenGrid grid : grids) {
-      model.encode(encoder, grid);
-    }
-    byte[] coded = encoder.finish();
+    byte[] coded = contextStream(grids);
     cost.addBytes(CostModel.CONTEXT, coded.length);
     if (verify) {
       ContextModel decoding = new ContextModel(levels);
@@ -139,6 +136,27 @@ public final class StreamCoder {
         }
       }
     }
+  }
+
+  /** The bytes the context model's stream of {@code grids} is coded into: what {@link #code} measures. */
+  public byte[] contextStream(List<TokenGrid> grids) {
+    ContextModel model = new ContextModel(levels);
+    RangeEncoder encoder = new RangeEncoder();
+    for (TokenGrid grid : grids) {
+      model.encode(encoder, grid);
+    }
+    return encoder.finish();
+  }
+
+  /** The bytes the unigram model's stream of {@code grids} is coded into (its header is separate). */
+  public byte[] unigramStream(List<TokenGrid> grids) {
+    RangeEncoder encoder = new RangeEncoder();
+    for (TokenGrid grid : grids) {
+      for (int token : grid.tokens()) {
+        unigram.encode(encoder, token);
+      }
+    }
+    return encoder.finish();
   }
 
   private void general(List<TokenGrid> grids, long tokens, CompressionCost cost) {

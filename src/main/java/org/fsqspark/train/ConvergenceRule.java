@@ -2,6 +2,7 @@ package org.fsqspark.train;
 
 import java.util.List;
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /**
  * When training has converged: over the last {@code window} epochs, validation usage moved within a band
@@ -15,11 +16,11 @@ public record ConvergenceRule(double usage, double psnrDb, int window) {
 
   public ConvergenceRule {
     if (!(usage >= 0) || !(psnrDb >= 0)) {
-      throw new IllegalArgumentException("convergence thresholds must be >= 0, got usage " + usage + " and PSNR "
+      throw new BadInputException("convergence thresholds must be >= 0, got usage " + usage + " and PSNR "
           + psnrDb + " dB");
     }
     if (window < 1) {
-      throw new IllegalArgumentException("the convergence window must be at least 1 epoch, got " + window);
+      throw new BadInputException("the convergence window must be at least 1 epoch, got " + window);
     }
   }
 

@@ -5,11 +5,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.fsqspark.contract.ResizePolicy;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.Preprocessor;
-import org.fsqspark.image.ResizePolicy;
 import org.fsqspark.io.InputListing;
 import org.fsqspark.io.InputRecord;
 import org.fsqspark.io.ReadOptions;
@@ -68,7 +69,7 @@ public final class DecodedTrainingImages implements TrainingImages {
       throw new UncheckedIOException("Cannot read training images from " + input, e);
     }
     if (images.isEmpty()) {
-      throw new IllegalArgumentException("No decodable images under " + input);
+      throw new BadInputException("No decodable images under " + input);
     }
     int per = preprocessor.valuesPerImage();
     float[] pixels = new float[images.size() * per];

@@ -2,6 +2,7 @@ package org.fsqspark.train;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.fsqspark.error.BadInputException;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
 
@@ -34,25 +35,25 @@ public record TrainConfig(
 
   public TrainConfig {
     if (!"fsq".equals(quantizer) && !"vq".equals(quantizer)) {
-      throw new IllegalArgumentException("--quantizer must be fsq or vq, got " + quantizer);
+      throw new BadInputException("--quantizer must be fsq or vq, got " + quantizer);
     }
     if (levels == null || bound == null || output == null) {
-      throw new IllegalArgumentException("levels, bound and output are required");
+      throw new BadInputException("levels, bound and output are required");
     }
     if ("vq".equals(quantizer) && codebookSize < 2) {
-      throw new IllegalArgumentException("--codebook-size must be at least 2 for --quantizer vq, got " + codebookSize);
+      throw new BadInputException("--codebook-size must be at least 2 for --quantizer vq, got " + codebookSize);
     }
     if (epochs < 0) {
-      throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+      throw new BadInputException("epochs must be >= 0, got " + epochs);
     }
     if (batchSize <= 0) {
-      throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+      throw new BadInputException("batch size must be positive, got " + batchSize);
     }
     if (!(learningRate > 0)) {
-      throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
+      throw new BadInputException("learning rate must be positive, got " + learningRate);
     }
     if (validationCount < 0 || trainLimit < 0) {
-      throw new IllegalArgumentException("validation count and train limit must be >= 0");
+      throw new BadInputException("validation count and train limit must be >= 0");
     }
     widths = List.copyOf(widths);
   }

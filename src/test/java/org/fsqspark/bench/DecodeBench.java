@@ -8,7 +8,7 @@ import java.util.stream.Stream;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.PendingImage;
 import org.fsqspark.image.Preprocessor;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /**
  * Decode + preprocess on this one thread, as one of the job's decode threads does it: read the file, open with

@@ -13,10 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelPackage;
 import org.fsqspark.model.ConvAutoencoder;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelPackage;
-import org.fsqspark.model.TokenizerManifest;
 
 /**
  * Writes the encoder parameters of a djl model folder as raw little-endian float32 plus a JSON index, so

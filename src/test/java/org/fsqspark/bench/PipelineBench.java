@@ -20,23 +20,23 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.Column;
+import org.fsqspark.io.ModelFolder;
+import org.fsqspark.io.ModelPackage;
 import org.fsqspark.io.ParquetRowWriter;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.jobs.SparkSessions;
-import org.fsqspark.jobs.StatsConfig;
+import org.fsqspark.pipeline.StatsConfig;
 import org.fsqspark.jobs.StatsJob;
-import org.fsqspark.jobs.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
 import org.fsqspark.model.JvmModelCache;
-import org.fsqspark.model.ModelFolder;
-import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
-import org.fsqspark.model.TokenizerManifest;
 import org.fsqspark.model.TokenizerModel;
 
 /**

@@ -48,7 +48,7 @@ public final class PriorBench {
       int cores = Runtime.getRuntime().availableProcessors();
       JniUtils.setNumThreads(cores);
       double[] train = new double[rounds];
-      try (PriorTrainer.Benchmark benchmark = PriorTrainer.benchmark(network, 1e-3f)) {
+      try (org.fsqspark.prior.PriorBenchmark benchmark = PriorTrainer.benchmark(network, 1e-3f)) {
         benchmark.step(grids, 0);
         for (int r = 0; r < rounds; r++) {
           long start = System.nanoTime();

@@ -17,8 +17,8 @@ import org.apache.spark.sql.Row;
 import org.fsqspark.io.SampleImages;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.jobs.SparkTestSupport;
-import org.fsqspark.model.ModelPackage;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.io.ModelPackage;
+import org.fsqspark.contract.TokenizerManifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,10 +109,10 @@ class FirstContactTest {
     CliRunner.Result first = CliRunner.run("tokenize", "--master", "local[1]", "--input", images.toString(), "--output",
         damaged.toString(), "--progress-interval", "0");
     assertThat(first.exitCode()).as(first.err()).isZero();
-    Files.writeString(damaged.resolve(TokenTable.RUN_FILE), "{\"input\": ");
+    Files.writeString(damaged.resolve(org.fsqspark.shard.ShardedOutput.RUN_FILE), "{\"input\": ");
     CliRunner.Result resumed = expect(2, "tokenize", "--master", "local[1]", "--input", images.toString(), "--output",
         damaged.toString(), "--progress-interval", "0");
-    assertThat(resumed.err()).contains(TokenTable.RUN_FILE, "--overwrite").doesNotContain("JsonSyntaxException");
+    assertThat(resumed.err()).contains(org.fsqspark.shard.ShardedOutput.RUN_FILE, "--overwrite").doesNotContain("JsonSyntaxException");
 
     Path profile = work.resolve("bad.properties");
     Files.writeString(profile, "spark.local.dir=C:\\users\\me\n");
@@ -215,7 +215,7 @@ class FirstContactTest {
           Integer.parseInt(rows.group(4)), Integer.parseInt(rows.group(5))}).isEqualTo(digits);
       count++;
     }
-    assertThat(count).isEqualTo(org.fsqspark.report.StatsReport.TOP);
+    assertThat(count).isEqualTo(org.fsqspark.stats.TableStatistics.TOP);
   }
 
   @Test

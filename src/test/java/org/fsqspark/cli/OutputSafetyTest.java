@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.fsqspark.io.ModelPackage;
 import org.fsqspark.io.SampleImages;
-import org.fsqspark.model.ModelPackage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +102,9 @@ class OutputSafetyTest {
     Path own = work.resolve("own-decoded");
     run(0, concat(job, "--output", own.toString()));
     assertThat(own.resolve("images/ankle_boot/test-00000.png")).exists();
-    refusedUnchanged(own, "already holds the output of an earlier fsq decode", concat(job, "--output", own.toString()));
+    run(0, concat(job, "--output", own.toString()));  // the same command again resumes the finished output
+    refusedUnchanged(own, "holds a decode run of other inputs or settings (format was png, now parquet)",
+        concat(job, "--output", own.toString(), "--format", "parquet"));
     Files.writeString(own.resolve("images/stale.png"), "an own-pattern file of an earlier run");
     run(0, concat(job, "--output", own.toString(), "--overwrite"));
     assertThat(own.resolve("images/stale.png")).doesNotExist();

@@ -55,10 +55,12 @@ class PriorCommandTest {
     CliRunner.Result again = CliRunner.run("prior", "train", "--input", tokens.toString(), "--output",
         prior.toString());
     assertThat(again.exitCode()).isEqualTo(2);
-    assertThat(again.err().strip()).startsWith("fsq prior train: error: --output").contains("is not empty");
+    // The shared output rule (io/OutputFolder): an earlier prior is replaced only with --overwrite.
+    assertThat(again.err().strip()).startsWith("fsq prior train: error: Output").contains("already holds the output"
+        + " of an earlier fsq prior train", "--overwrite");
     CliRunner.Result inside = CliRunner.run("prior", "train", "--input", tokens.toString(), "--output",
         tokens.resolve("prior").toString());
-    assertThat(inside.err()).contains("overlaps the input");
+    assertThat(inside.err()).contains("lies inside --input");
 
     CliRunner.Result stats = CliRunner.run("stats", "--master", "local[2]", "--input", tokens.toString(), "--output",
         work.resolve("stats").toString(), "--prior", prior.toString());

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.fsqspark.contract.ResizePolicy;
 import org.junit.jupiter.api.Test;
 
 /** Header estimates of decode memory, and admission against a shared byte budget. */

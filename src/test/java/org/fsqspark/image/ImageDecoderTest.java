@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
+import org.fsqspark.contract.RejectStage;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -64,7 +65,7 @@ class ImageDecoderTest {
     try {
       decoder.decode(garbled, "garbled.jpg");
     } catch (ImageRejectedException e) {
-      assertThat(e.stage()).isEqualTo("decode");
+      assertThat(e.stage()).isEqualTo(RejectStage.DECODE);
     }
   }
 
@@ -81,7 +82,7 @@ class ImageDecoderTest {
 
   private void assertRejected(byte[] bytes, String stage, String message) {
     assertThatThrownBy(() -> decoder.decode(bytes, "x"))
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.stage()).isEqualTo(stage))
+        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.stage().tableName()).isEqualTo(stage))
         .hasMessageContaining(message);
   }
 

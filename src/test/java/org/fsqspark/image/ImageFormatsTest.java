@@ -5,6 +5,7 @@ import static org.assertj.core.data.Offset.offset;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.fsqspark.contract.ResizePolicy;
 import org.junit.jupiter.api.Test;
 
 /** The colour models and containers of real datasets, from fixtures made by make_images.py with PIL. */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.fsqspark.contract.ResizePolicy;
 
 /**
  * The native JPEG decoder: which files it takes, the DCT reduction it is allowed (PIL's draft rule), the same

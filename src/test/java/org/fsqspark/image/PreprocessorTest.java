@@ -3,6 +3,7 @@ package org.fsqspark.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import org.fsqspark.contract.ResizePolicy;
 import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
+import org.fsqspark.contract.ResizePolicy;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,9 +24,9 @@ class RasterPreprocessingTest {
           1 + random.nextInt(300));
       Preprocessor preprocessor = randomPreprocessor(random);
       float[] viaPlanes = new float[preprocessor.valuesPerImage()];
-      preprocessor.write(ImageDecoder.toPlanes(image), viaPlanes, 0);
+      preprocessor.write(FloatPlanes.of(image), viaPlanes, 0);
       float[] viaRaster = new float[preprocessor.valuesPerImage()];
-      ImagePixels pixels = PixelRaster.of(image).map(r -> (ImagePixels) r).orElseGet(() -> ImageDecoder.toPlanes(image));
+      ImagePixels pixels = PixelRaster.of(image).map(r -> (ImagePixels) r).orElseGet(() -> FloatPlanes.of(image));
       if (image.getType() != BufferedImage.TYPE_INT_RGB) {
         assertThat(pixels).as("an 8-bit interleaved image is read in place").isInstanceOf(PixelRaster.class);
       }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fsqspark.contract.RejectStage;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -119,7 +120,7 @@ class TruncatedImagesTest {
     closed[closed.length - 1] = (byte) 0xd9;
     assertThat(TruncationCheck.damage(closed)).isEmpty();
     assertThatThrownBy(() -> strict.decode(closed, "closed.jpg")).isInstanceOfSatisfying(ImageRejectedException.class,
-            e -> assertThat(e.stage()).isEqualTo("decode"))
+            e -> assertThat(e.stage()).isEqualTo(RejectStage.DECODE))
         .hasMessageContaining("corrupt or truncated JPEG: the decoder reported \"Corrupt JPEG data: premature end of"
             + " data segment\"").hasMessageContaining("--accept-truncated");
     try (PendingImage image = lenient.open(closed, "closed.jpg")) {
@@ -170,7 +171,7 @@ class TruncatedImagesTest {
 
   private void assertRejectedAsTruncated(byte[] cut, String label) {
     assertThatThrownBy(() -> strict.decode(cut, label)).as(label)
-        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.stage()).isEqualTo("decode"))
+        .isInstanceOfSatisfying(ImageRejectedException.class, e -> assertThat(e.stage()).isEqualTo(RejectStage.DECODE))
         .hasMessageMatching("(?s)(truncated|corrupt or truncated) (JPEG|PNG|WebP|GIF|BMP).*");
   }
 

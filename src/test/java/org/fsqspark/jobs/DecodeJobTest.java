@@ -16,6 +16,9 @@ import org.fsqspark.io.TokenTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.DecodeConfig;
+import org.fsqspark.pipeline.DecodeResult;
 
 /** decode(tokenize(x)) with the bundled default model, on the 500 bundled Fashion-MNIST test images. */
 class DecodeJobTest {
@@ -69,7 +72,8 @@ class DecodeJobTest {
         .hasMessageContaining("was tokenized by fsq-conv-ae");
     assertThatThrownBy(() -> new DecodeJob(spark, new DecodeConfig(tokens.toString(), "default", output.toString(),
         "png", null, 64, false), new PrintWriter(new StringWriter())).run())
-        .hasMessageContaining("already holds the output of an earlier fsq decode").hasMessageContaining("--overwrite");
+        .hasMessageContaining("holds a decode run of other inputs or settings (format was parquet, now png)")
+        .hasMessageContaining("--overwrite");
   }
 
   @Test

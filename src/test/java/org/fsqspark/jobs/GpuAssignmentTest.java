@@ -14,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.model.DeviceRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * GPU scheduling on a standalone cluster with separate executor JVMs: a fake discovery script gives the

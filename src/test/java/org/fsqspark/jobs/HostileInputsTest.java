@@ -16,6 +16,8 @@ import org.fsqspark.image.ImageDecoderTestSupport;
 import org.fsqspark.io.TokenTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * Every kind of broken or hostile file in one folder: each ends as one reject with its stage and reason (or

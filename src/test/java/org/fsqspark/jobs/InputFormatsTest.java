@@ -28,6 +28,8 @@ import org.fsqspark.io.TokenTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /** Hugging Face style Parquet and WebDataset tars as inputs, with passthrough columns and bad records. */
 class InputFormatsTest {

@@ -17,6 +17,8 @@ import org.fsqspark.io.TokenTable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * Real photographs of varied sizes and formats: the examples of Debian's opencv-doc (scripts/test installs

@@ -15,8 +15,11 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.TokenTable;
+import org.fsqspark.shard.ShardedOutput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * A tokenize process killed with SIGKILL part-way, then the same command again: the re-run skips the shards
@@ -60,7 +63,7 @@ class ResumeAfterKillTest {
     List<String> ids = spark.read().parquet(output.toString()).select("id").as(Encoders.STRING()).collectAsList();
     assertThat(ids).hasSize(IMAGES).doesNotHaveDuplicates();
     assertThat(output.resolve(TokenTable.JOB_FILE)).exists();
-    assertThat(output.resolve(TokenTable.TEMPORARY_DIR)).doesNotExist();
+    assertThat(output.resolve(ShardedOutput.TEMPORARY_DIR)).doesNotExist();
   }
 
   private static int committed(Path output) throws Exception {

@@ -16,6 +16,8 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.S3Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * The S3 server goes down in the middle of a tokenize run writing to it and stays down longer than the retry

@@ -13,6 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.S3Server;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.StatsConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /** Images read from and token tables written to a real S3 API server on loopback, through s3a://. */
 class S3RoundTripTest {
@@ -50,12 +53,12 @@ class S3RoundTripTest {
 
       StatsJob.Result stats = new StatsJob(spark, StatsConfig.of("s3a://datasets/tokens", "s3a://datasets/stats"),
           new PrintWriter(new StringWriter())).run();
-      assertThat(stats.report().images()).isEqualTo(40);
+      assertThat(stats.statistics().images()).isEqualTo(40);
       assertThat(s3.client().headObject(b -> b.bucket("datasets").key("stats/stats.json")).contentLength()).isPositive();
       assertThat(console.toString()).doesNotContain(S3Server.SECRET_KEY);
 
       // A model on shared storage: executors fetch it themselves instead of receiving it in a broadcast.
-      org.fsqspark.model.ModelFolder model = org.fsqspark.model.ModelPackage.bundledDefault()
+      org.fsqspark.io.ModelFolder model = org.fsqspark.io.ModelPackage.bundledDefault()
           .materialize(work.resolve("model"));
       for (String file : List.of("tokenizer.json", model.manifest().weights())) {
         s3.put("datasets", "models/default/" + file, Files.readAllBytes(model.directory().resolve(file)));

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeResult;
 
 /**
  * Tokenize on {@code local-cluster[2,1,1024]}: a master, a worker and two executor JVMs separate from this

@@ -25,22 +25,26 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.ModelPackage;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
-import org.fsqspark.model.ModelPackage;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
-import org.fsqspark.model.TokenizerManifest;
 import org.fsqspark.model.TokenizerModel;
 import org.fsqspark.stats.CodebookHistogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.StatsConfig;
+import org.fsqspark.pipeline.TokenizeResult;
+import org.fsqspark.pipeline.LaunchTime;
 
 class TokenizeJobTest {
   private static final int SAMPLES = 120;
@@ -239,17 +243,17 @@ class TokenizeJobTest {
         tokenCount++;
       }
     }
-    assertThat(stats.report().tokens()).isEqualTo(tokenCount);
-    assertThat(stats.report().images()).isEqualTo(SAMPLES + 1);
-    assertThat(stats.report().usedCodes()).isEqualTo(naive.usedCodes());
-    assertThat(stats.report().entropyBits()).isEqualTo(naive.entropyBits());
-    assertThat(stats.report().perplexity()).isEqualTo(naive.perplexity());
+    assertThat(stats.statistics().tokens()).isEqualTo(tokenCount);
+    assertThat(stats.statistics().images()).isEqualTo(SAMPLES + 1);
+    assertThat(stats.statistics().usedCodes()).isEqualTo(naive.usedCodes());
+    assertThat(stats.statistics().entropyBits()).isEqualTo(naive.entropyBits());
+    assertThat(stats.statistics().perplexity()).isEqualTo(naive.perplexity());
     assertThat(Files.readString(statsOut.resolve("stats.json"))).contains("\"usage\"", "\"entropy_bits\"",
         "\"perplexity\"", "\"dead_codes\"", "\"top_codes\"", "\"channels\"", "\"channel_redundancy_bits\"",
         "\"context\"", "\"unigram\"", "\"adaptive_image\"", "\"adaptive_stream\"", "\"zstd\"", "\"xz\"",
         "\"all_verified\": true");
-    assertThat(stats.report().compression().verifiedTokens()).isEqualTo(tokenCount);
-    assertThat(stats.report().bitsPerToken(org.fsqspark.stats.CostModel.FIXED)).isEqualTo(10.0);
+    assertThat(stats.statistics().compression().verifiedTokens()).isEqualTo(tokenCount);
+    assertThat(stats.statistics().bitsPerToken(org.fsqspark.stats.CostModel.FIXED)).isEqualTo(10.0);
     assertThat(console.toString()).contains("usage", "entropy", "perplexity", "compression cost", "context");
     String html = Files.readString(statsOut.resolve("report.html"));
     assertThat(html.split("data:image/png;base64,", -1)).hasSizeGreaterThanOrEqualTo(5);

@@ -11,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.fsqspark.io.InputListing;
 import org.fsqspark.io.SampleImages;
 import org.fsqspark.io.ShardPlan;
+import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizePrelude;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

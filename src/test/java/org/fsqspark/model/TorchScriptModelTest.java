@@ -9,9 +9,13 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.fsqspark.contract.EncoderOutput;
+import org.fsqspark.contract.ModelFormat;
+import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.image.DecodedImage;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.Preprocessor;
+import org.fsqspark.io.ModelFolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.fsqspark.io.TokenTableReader;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +51,7 @@ class PriorTrainerTest {
     StringWriter log = new StringWriter();
     PriorTrainer.Result result = trainer(config(work.resolve("prior"), "label", 8, 0, false), log).train(table);
 
-    List<PriorTrainer.EpochFigures> history = result.history();
+    List<EpochFigures> history = result.history();
     assertThat(history).hasSize(8);
     double uniform = Math.log(16) / Math.log(2);
     assertThat(history.get(7).validationBitsPerToken()).as("%s", history)
@@ -114,8 +114,8 @@ class PriorTrainerTest {
     assertThat(resumed.steps()).isEqualTo(straight.steps());
     assertThat(resumed.history()).hasSameSizeAs(straight.history());
     for (int i = 0; i < straight.history().size(); i++) {
-      PriorTrainer.EpochFigures expected = straight.history().get(i);
-      PriorTrainer.EpochFigures actual = resumed.history().get(i);
+      EpochFigures expected = straight.history().get(i);
+      EpochFigures actual = resumed.history().get(i);
       assertThat(actual.validationBitsPerToken()).as("epoch %d", i + 1)
           .isCloseTo(expected.validationBitsPerToken(), org.assertj.core.data.Offset.offset(1e-5));
       if (i != 1) {

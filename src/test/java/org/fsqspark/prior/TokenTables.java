@@ -11,7 +11,7 @@ import org.fsqspark.io.Column;
 import org.fsqspark.io.ColumnType;
 import org.fsqspark.io.ParquetRowWriter;
 import org.fsqspark.io.TokenTable;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
 
 /** Small token tables written the way tokenize writes them, with grids a tiny prior can learn. */
 final class TokenTables {

@@ -1,31 +1,19 @@
 package org.fsqspark.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
-import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.fsqspark.fsq.Bound;
 import org.fsqspark.fsq.Levels;
+import org.fsqspark.io.ModelFolder;
 import org.fsqspark.io.SampleImages;
-import org.fsqspark.model.ConvAutoencoder;
-import org.fsqspark.model.ModelFolder;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
 import org.fsqspark.model.TokenizerModel;
@@ -39,46 +27,82 @@ class AutoencoderTrainerTest {
   Path work;
 
   @Test
-  void fewStepsLowerTheLossAndGradientsReachTheEncoderThroughTheRounding() throws Exception {
-    for (boolean vq : new boolean[] {false, true}) {
-      TrainingImages images = new IdxTrainingImages(SampleImages.bundled());
-      ConvAutoencoder architecture = new ConvAutoencoder(1, List.of(16, 32), 4, "sigmoid");
-      Engine.getInstance().setRandomSeed(3);
-      AutoencoderBlock block = new AutoencoderBlock(architecture.encoder(),
-          vq ? new QuantizerStep.Vq(256, 4, 0.25f) : new QuantizerStep.Fsq(LEVELS, Bound.ATANH), architecture.decoder());
-      try (Model model = Model.newInstance("test", Device.cpu())) {
-        model.setBlock(block);
-        try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss())
-            .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.003f)).build()))) {
-          Shape shape = new Shape(64, 1, 28, 28);
-          trainer.initialize(shape);
-          float[] pixels = new float[64 * 784];
-          for (int i = 0; i < 64; i++) {
-            images.write(i, pixels, i * 784);
-          }
-          NDArray batch = trainer.getManager().create(pixels, shape);
-          double first = 0;
-          double last = 0;
-          for (int step = 0; step < 30; step++) {
-            try (GradientCollector collector = trainer.newGradientCollector()) {
-              NDList out = trainer.forward(new NDList(batch));
-              NDArray reconstruction = out.get(0).sub(batch).square().mean();
-              collector.backward(reconstruction.add(out.get(1)));
-              if (step == 0) {
-                first = reconstruction.getFloat();
-                Parameter firstConv = block.encoder().getParameters().get(0).getValue();
-                assertThat(firstConv.getArray().getGradient().abs().sum().getFloat())
-                    .as("encoder gradient through the %s bottleneck", vq ? "VQ" : "FSQ").isPositive();
-              }
-              last = reconstruction.getFloat();
-            }
-            trainer.step();
-          }
-          // The reconstruction term: VQ's total can rise at first while its commitment term grows.
-          assertThat(last).as(vq ? "VQ" : "FSQ").isLessThan(first * 0.8);
+  void fewStepsOfTheTrainersOwnSessionLowerTheLossAndGradientsReachTheEncoderThroughTheRounding() throws Exception {
+    TrainingImages images = new IdxTrainingImages(SampleImages.bundled());
+    for (String quantizer : new String[] {"fsq", "vq"}) {
+      TrainConfig config = new TrainConfig(quantizer, LEVELS, Bound.ATANH, 256, 0.25f, List.of(16, 32), 1, 64, 0.003f,
+          3, 100, 0, "test", work.resolve("steps-" + quantizer), false);
+      float[] pixels = new float[64 * 784];
+      for (int i = 0; i < 64; i++) {
+        images.write(i, pixels, i * 784);
+      }
+      try (TrainingSession session = TrainingSession.open(config, images)) {
+        TrainingSession.Step first = session.step(pixels);
+        assertThat(first.encoderGradient()).as("encoder gradient through the %s bottleneck", quantizer).isPositive();
+        TrainingSession.Step last = first;
+        for (int step = 1; step < 30; step++) {
+          last = session.step(pixels);
         }
+        // The reconstruction term: VQ's total can rise at first while its commitment term grows.
+        assertThat(last.reconstruction()).as(quantizer).isLessThan(first.reconstruction() * 0.8);
       }
     }
+  }
+
+  @Test
+  void theTrainerRunsEpochsThatLowerTheLossAndCheckpointsEachOne() throws Exception {
+    Path folder = work.resolve("epochs");
+    StringWriter progress = new StringWriter();
+    TrainConfig config = new TrainConfig("fsq", LEVELS, Bound.ATANH, 0, 0.25f, List.of(16, 32), 3, 32, 0.003f, 5,
+        100, 0, "test-epochs", folder, false);
+    ValidationMetrics metrics = new AutoencoderTrainer(config, new PrintWriter(progress)).train(
+        new IdxTrainingImages(SampleImages.bundled()));
+    List<Double> losses = perEpoch(progress.toString(), "train loss ([0-9.]+)");
+    List<Double> psnr = perEpoch(progress.toString(), "validation PSNR ([0-9.]+) dB");
+    assertThat(losses).as(progress.toString()).hasSize(3);
+    assertThat(losses.get(2)).isLessThan(losses.get(0));
+    assertThat(psnr.get(2)).isGreaterThan(psnr.get(0)).isEqualTo(metrics.psnr(), within(0.005));
+    assertThat(Files.readString(folder.resolve("checkpoint/state.json"))).contains("\"epoch\":3");
+    assertThat(ModelFolder.open(folder).manifest().name()).isEqualTo("test-epochs");
+  }
+
+  @Test
+  void resumeContinuesFromTheCheckpointsEpochAndWeights() throws Exception {
+    Path folder = work.resolve("resumed");
+    TrainingImages images = new IdxTrainingImages(SampleImages.bundled());
+    ValidationMetrics first = new AutoencoderTrainer(resumable(folder, 1, false), new PrintWriter(new StringWriter()))
+        .train(images);
+
+    // Nothing left to train: the model written is the checkpoint's, so it encodes exactly as the first run's did;
+    // a resume that restarted from fresh weights would not (and would train epoch 1 again).
+    StringWriter restored = new StringWriter();
+    ValidationMetrics again = new AutoencoderTrainer(resumable(folder, 1, true), new PrintWriter(restored))
+        .train(images);
+    assertThat(restored.toString()).contains("resuming after epoch 1").doesNotContain("epoch 1/1");
+    assertThat(again.sampleTokens()).isEqualTo(first.sampleTokens());
+    assertThat(again.psnr()).isEqualTo(first.psnr());
+
+    StringWriter continued = new StringWriter();
+    new AutoencoderTrainer(resumable(folder, 2, true), new PrintWriter(continued)).train(images);
+    assertThat(continued.toString()).contains("resuming after epoch 1", "epoch 2/2 done")
+        .doesNotContain("epoch 1/2");
+    assertThat(Files.readString(folder.resolve("checkpoint/state.json"))).contains("\"epoch\":2");
+  }
+
+  private static TrainConfig resumable(Path folder, int epochs, boolean resume) {
+    return new TrainConfig("fsq", LEVELS, Bound.ATANH, 0, 0.25f, List.of(16, 32), epochs, 32, 0.003f, 7, 100, 0,
+        "test-resume", folder, resume);
+  }
+
+  /** A figure of every "epoch N/M done" line. */
+  private static List<Double> perEpoch(String progress, String figure) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("done in \\d+ s: .*" + figure)
+        .matcher(progress);
+    List<Double> losses = new java.util.ArrayList<>();
+    while (matcher.find()) {
+      losses.add(Double.parseDouble(matcher.group(1)));
+    }
+    return losses;
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.fsqspark.io.export;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.fsqspark.error.BadInputException;
 
 /** What {@code fsq export} writes for each split. */
 public enum ExportFormat {
@@ -27,7 +28,7 @@ public enum ExportFormat {
         return format;
       }
     }
-    throw new IllegalArgumentException("Unknown export --format '" + name + "'; use one of "
+    throw new BadInputException("Unknown export --format '" + name + "'; use one of "
         + Arrays.stream(values()).map(ExportFormat::cliName).toList());
   }
 }

@@ -35,20 +35,7 @@ public final class ExportHeader {
     grid.add(plan.manifest().gridWidth());
     root.add("grid", grid);
     if (settings.format() == ExportFormat.BIN) {
-      root.addProperty("dtype", plan.dtype().numpy());
-      root.addProperty("row_tokens", plan.rowTokens());
-      root.addProperty("index_dtype", NpyIndex.DESCR);
-      if (settings.prefixLabel()) {
-        JsonObject prefix = new JsonObject();
-        prefix.addProperty("column", plan.labelColumn());
-        prefix.addProperty("offset", plan.codebookSize());
-        prefix.addProperty("classes", plan.classes());
-        prefix.addProperty("meaning", "token 0 of every row is offset + label (a class token past the codebook);"
-            + " the grid's tokens follow");
-        root.add("prefix", prefix);
-      } else {
-        root.add("prefix", com.google.gson.JsonNull.INSTANCE);
-      }
+      addBinFields(root, plan);
     }
     if (plan.labelColumn() != null) {
       JsonObject label = new JsonObject();
@@ -62,6 +49,32 @@ public final class ExportHeader {
     root.addProperty("validation_share", settings.validationShare());
     root.addProperty("split_rule", ShardWriter.SPLIT_RULE);
     root.addProperty("rows_per_file", settings.rowsPerFile());
+    root.add("splits", splits(plan, shards));
+    root.addProperty("seconds", Math.round(seconds * 10) / 10.0);
+    root.add("manifest", JsonParser.parseString(plan.manifest().toJson()));
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root) + "\n";
+  }
+
+  /** The fields a bin export's reader needs: token and index dtypes, row length and the class-token prefix. */
+  private static void addBinFields(JsonObject root, ExportPlan plan) {
+    root.addProperty("dtype", plan.dtype().numpy());
+    root.addProperty("row_tokens", plan.rowTokens());
+    root.addProperty("index_dtype", NpyIndex.DESCR);
+    if (plan.settings().prefixLabel()) {
+      JsonObject prefix = new JsonObject();
+      prefix.addProperty("column", plan.labelColumn());
+      prefix.addProperty("offset", plan.codebookSize());
+      prefix.addProperty("classes", plan.classes());
+      prefix.addProperty("meaning", "token 0 of every row is offset + label (a class token past the codebook);"
+          + " the grid's tokens follow");
+      root.add("prefix", prefix);
+    } else {
+      root.add("prefix", com.google.gson.JsonNull.INSTANCE);
+    }
+  }
+
+  /** Each split's rows, bytes and files, in file order. */
+  private static JsonObject splits(ExportPlan plan, List<ExportedShard> shards) {
     JsonObject splits = new JsonObject();
     for (Split split : Split.values()) {
       JsonObject part = new JsonObject();
@@ -83,10 +96,7 @@ public final class ExportHeader {
       part.add("files", files);
       splits.add(split.folder(), part);
     }
-    root.add("splits", splits);
-    root.addProperty("seconds", Math.round(seconds * 10) / 10.0);
-    root.add("manifest", JsonParser.parseString(plan.manifest().toJson()));
-    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(root) + "\n";
+    return splits;
   }
 
   private static String role(String name) {

@@ -1,6 +1,7 @@
 package org.fsqspark.io.export;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadInputException;
 
 /**
  * Which output file each row of an export goes to. Rows are ranked in shuffled order (train, then
@@ -24,7 +25,7 @@ public record ExportLayout(long[] rows, int rowsPerFile) implements Serializable
       }
     }
     if (rowsPerFile < 1) {
-      throw new IllegalArgumentException("--rows-per-file must be at least 1, got " + rowsPerFile);
+      throw new BadInputException("--rows-per-file must be at least 1, got " + rowsPerFile);
     }
     rows = rows.clone();
   }
@@ -52,7 +53,7 @@ public record ExportLayout(long[] rows, int rowsPerFile) implements Serializable
     long count = rows(split);
     long files = (count + rowsPerFile - 1) / rowsPerFile;
     if (files > Integer.MAX_VALUE / 4) {
-      throw new IllegalArgumentException(count + " rows at --rows-per-file " + rowsPerFile + " make " + files
+      throw new BadInputException(count + " rows at --rows-per-file " + rowsPerFile + " make " + files
           + " files; raise --rows-per-file");
     }
     return (int) files;

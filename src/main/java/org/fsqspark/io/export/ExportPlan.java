@@ -1,7 +1,9 @@
 package org.fsqspark.io.export;
 
 import java.io.Serializable;
-import org.fsqspark.model.TokenizerManifest;
+import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.error.BadInputException;
+import org.fsqspark.error.BadDataException;
 
 /**
  * Everything an executor needs to write its shard of an export: the settings, the file layout, the table's
@@ -20,7 +22,7 @@ public record ExportPlan(ExportSettings settings, ExportLayout layout, Tokenizer
       throw new IllegalArgumentException("An export plan needs settings, a layout and the tokenizer manifest");
     }
     if (classes < 0 || (settings.prefixLabel() && classes < 1)) {
-      throw new IllegalArgumentException("--prefix label needs at least one labelled row, got " + classes
+      throw new BadDataException("--prefix label needs at least one labelled row, got " + classes
           + " classes");
     }
   }
@@ -37,13 +39,13 @@ public record ExportPlan(ExportSettings settings, ExportLayout layout, Tokenizer
     String type = table.primitiveColumn(name);
     if (type == null) {
       if (settings.prefixLabel()) {
-        throw new IllegalArgumentException("--prefix label needs the label column '" + name + "', which token table "
+        throw new BadInputException("--prefix label needs the label column '" + name + "', which token table "
             + table.table() + " does not have; name the class column with --label");
       }
       return null;
     }
     if (!type.equals("INT32") && !type.equals("INT64")) {
-      throw new IllegalArgumentException("Column '" + name + "' of " + table.table() + " is " + type
+      throw new BadDataException("Column '" + name + "' of " + table.table() + " is " + type
           + ", not an integer class index; name the class column with --label");
     }
     return name;

@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.fsqspark.error.BadInputException;
 
 /**
  * What an export run was asked to do ({@code _run.json}): the settings and the table's part files with their
@@ -87,7 +88,7 @@ public final class ExportRun {
       FileSystem fs = output.getFileSystem(conf);
       for (ExportFormat format : ExportFormat.values()) {
         if (fs.exists(new Path(output, ExportHeader.fileName(format)))) {
-          throw new IllegalArgumentException("Output " + shown + " already holds a complete export; pass --overwrite"
+          throw new BadInputException("Output " + shown + " already holds a complete export; pass --overwrite"
               + " to replace it (only the files fsq export writes are deleted) or choose another --output");
         }
       }
@@ -103,7 +104,7 @@ public final class ExportRun {
       ExportRun earlier = parse(text);
       String difference = earlier == null ? "an unreadable " + FILE : difference(earlier);
       if (difference != null) {
-        throw new IllegalArgumentException("Output " + shown + " holds an unfinished export that differs in "
+        throw new BadInputException("Output " + shown + " holds an unfinished export that differs in "
             + difference + "; re-run it with the same settings to finish it, or pass --overwrite to start over");
       }
     } catch (IOException e) {

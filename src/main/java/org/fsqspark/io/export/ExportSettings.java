@@ -1,6 +1,7 @@
 package org.fsqspark.io.export;
 
 import java.io.Serializable;
+import org.fsqspark.error.BadInputException;
 
 /**
  * What an export is asked to do, checked when made; the same settings over the same table always give the
@@ -19,21 +20,21 @@ public record ExportSettings(ExportFormat format, long seed, double validationSh
 
   public ExportSettings {
     if (format == null) {
-      throw new IllegalArgumentException("An export needs a --format (parquet or bin)");
+      throw new BadInputException("An export needs a --format (parquet or bin)");
     }
     if (!(validationShare > 0 && validationShare < 1)) {
-      throw new IllegalArgumentException("--validation must be a share strictly between 0 and 1 (e.g. 0.01), got "
+      throw new BadInputException("--validation must be a share strictly between 0 and 1 (e.g. 0.01), got "
           + validationShare);
     }
     if (rowsPerFile < 1) {
-      throw new IllegalArgumentException("--rows-per-file must be at least 1, got " + rowsPerFile);
+      throw new BadInputException("--rows-per-file must be at least 1, got " + rowsPerFile);
     }
     if (prefixLabel && labelColumn == null) {
-      throw new IllegalArgumentException("--prefix label needs a label column; the table has none (name it with"
+      throw new BadInputException("--prefix label needs a label column; the table has none (name it with"
           + " --label COLUMN)");
     }
     if (prefixLabel && format != ExportFormat.BIN) {
-      throw new IllegalArgumentException("--prefix label applies to --format bin only; the Parquet export keeps the"
+      throw new BadInputException("--prefix label applies to --format bin only; the Parquet export keeps the"
           + " label as its own column");
     }
   }

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.fsqspark.error.BadDataException;
 
 /**
  * The index of one {@code bin} file as a NumPy {@code .npy} file (format 1.0) of one structured record per
@@ -25,7 +26,7 @@ public final class NpyIndex {
   public void add(long offset, int gridHeight, int gridWidth, long label) {
     if (gridHeight < 0 || gridHeight > 0xFFFF || gridWidth < 0 || gridWidth > 0xFFFF || label < Integer.MIN_VALUE
         || label > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("An index record holds grids up to 65535 and int32 labels, got a "
+      throw new BadDataException("An index record holds grids up to 65535 and int32 labels, got a "
           + gridHeight + "x" + gridWidth + " grid and label " + label);
     }
     if (records.remaining() < RECORD_BYTES) {

@@ -1,0 +1,8 @@
+/**
+ * The token table's contract as pure values with their JSON: the tokenizer manifest, resize policy, model
+ * format, encoder output, VQ codebook spec and the reject stages the table stores. No I/O, DJL or Spark, so
+ * io, model and report can share them.
+ *
+ * <p>May import: fsq, error.
+ */
+package org.fsqspark.contract;

@@ -1,0 +1,21 @@
+package org.fsqspark.pipeline;
+
+import java.io.Serializable;
+import java.util.Map;
+import org.fsqspark.io.ReadOptions;
+import org.fsqspark.model.DeviceRequest;
+
+/**
+ * What every tokenize task needs besides its shard and the model.
+ *
+ * @param root the input folder ids are relative to
+ * @param output the token table being written
+ * @param decodeThreads decode threads ahead of the encoder; 0 chooses from the task's cores and device
+ * @param footer the Parquet footer of every token file (the manifest, Spark's schema)
+ */
+public record TokenizeSettings(String root, String output, int batchSize, long maxPixels, boolean acceptTruncated,
+    int decodeThreads, DeviceRequest device, ReadOptions read, Map<String, String> footer) implements Serializable {
+  public TokenizeSettings {
+    footer = Map.copyOf(footer);
+  }
+}
