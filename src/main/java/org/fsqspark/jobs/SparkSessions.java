@@ -25,7 +25,7 @@ public final class SparkSessions {
     // Encoders and coders are deterministic; a slow task is better retried than raced.
     conf.setIfMissing("spark.speculation", "false");
     try {
-      return SparkSession.builder().config(conf).getOrCreate();
+      return org.apache.spark.sql.classic.SparkSession.builder().config(conf).getOrCreate();
     } catch (IllegalArgumentException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("--driver-memory")) {
