@@ -87,7 +87,14 @@ public final class FileNames {
 
   /** The location text of a local file: {@code file:} and its absolute path's bytes, escaped. */
   public static String location(java.nio.file.Path local) {
-    String raw = local.toAbsolutePath().toUri().getRawPath();
+    java.nio.file.Path absolute = local.toAbsolutePath();
+    String text = absolute.toString();
+    if (isAscii(text)) {
+      // An ASCII path's characters are its bytes under any file-name encoding: no URI round trip (which also
+      // costs a stat per file to learn whether it is a folder), the same text as below.
+      return LOCAL + escape(text);
+    }
+    String raw = absolute.toUri().getRawPath();
     if (raw.length() > 1 && raw.endsWith("/")) {
       // toUri() marks folders with a trailing slash; the location of a folder has none.
       raw = raw.substring(0, raw.length() - 1);
@@ -188,6 +195,15 @@ public final class FileNames {
       bytes.writeBytes(plain.toString().getBytes(StandardCharsets.UTF_8));
       plain.setLength(0);
     }
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isHex(char c) {

@@ -51,6 +51,28 @@ class FileNamesTest {
   }
 
   @Test
+  void everyAsciiCharacterInANameMapsBackToItsFile() throws Exception {
+    // Every byte below 0x80 but NUL and '/', in names of one and of several characters, and in a folder name.
+    Path folder = Files.createDirectories(work.resolve("dir \\ %41 #?"));
+    StringBuilder all = new StringBuilder();
+    for (char c = 1; c < 0x80; c++) {
+      if (c == '/') {
+        continue;
+      }
+      all.append(c);
+      String name = (c == '.' ? "dot" : "") + c + "x.png";
+      Files.write(folder.resolve(name), new byte[] {(byte) c});
+      String location = FileNames.location(folder.resolve(name));
+      assertThat(FileNames.readAll(new Configuration(), location)).as(location).containsExactly((byte) c);
+      assertThat(FileNames.location(FileNames.localPath(location))).isEqualTo(location);
+    }
+    Path long_ = folder.resolve(all.toString().replace(".", "_"));
+    Files.write(long_, new byte[] {9});
+    assertThat(FileNames.readAll(new Configuration(), FileNames.location(long_))).containsExactly(9);
+    assertThat(FileNames.location(folder)).isEqualTo("file:" + work.toAbsolutePath() + "/dir \\\\ %41 #?");
+  }
+
+  @Test
   void localLocationsNameTheExactBytes() throws Exception {
     Path bad = Paths.get(URI.create(work.toUri() + "bad%FF%FE.png"));
     Files.write(bad, new byte[] {1, 2, 3});
