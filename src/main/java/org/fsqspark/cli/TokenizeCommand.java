@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.io.InputFormat;
-import org.fsqspark.jobs.SparkSessions;
 import org.fsqspark.pipeline.TokenizeConfig;
 import org.fsqspark.jobs.TokenizeJob;
 import org.fsqspark.pipeline.TokenizePrelude;
@@ -123,8 +122,15 @@ final class TokenizeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> settings = sparkOptions.settingsReaching(err, input, output);
     // A missing or empty local input fails here, before Spark starts; the engine loads while Spark starts.
-    TokenizePrelude prelude = TokenizePrelude.start(config, settings);
-    SparkSession spark = SparkSessions.start("fsq tokenize", settings);
+    SparkStart start = new SparkStart("fsq tokenize", settings);
+    TokenizePrelude prelude;
+    try {
+      prelude = TokenizePrelude.start(config, settings, start::begin);
+    } catch (RuntimeException | Error e) {
+      start.abandon();
+      throw e;
+    }
+    SparkSession spark = start.session();
     try {
       TokenizeResult result = new TokenizeJob(spark, config, err, prelude).run();
       // A tar that breaks off or a Parquet file that cannot be read is one reject row marked ID#unreadable: a

@@ -84,6 +84,33 @@ public final class InputListing {
     }
   }
 
+  /**
+   * Whether a local folder (not a glob) holds at least one file that {@link #list} would read: {@code requested}'s
+   * format, or any format when it is null. Stops at the first such file, so it costs little where the answer is
+   * yes; false for anything else, where only the whole listing can tell.
+   */
+  public static boolean holdsAny(String input, InputFormat requested) {
+    if (isGlob(input)) {
+      return false;
+    }
+    try {
+      java.nio.file.Path base = java.nio.file.Paths.get(new Path(input).toUri().getPath());
+      if (!java.nio.file.Files.isDirectory(base)) {
+        return false;
+      }
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(base,
+          java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+        return files.anyMatch(file -> {
+          InputFormat format = formatOf(file.getFileName().toString());
+          return format != null && (requested == null || format == requested)
+              && !isHidden(base.relativize(file).toString()) && java.nio.file.Files.isRegularFile(file);
+        });
+      }
+    } catch (IOException | RuntimeException e) {
+      return false; // the whole listing reports what is wrong, in its words
+    }
+  }
+
   /** Which format a file name belongs to, or null when it is none of them. */
   static InputFormat formatOf(String name) {
     int dot = name.lastIndexOf('.');

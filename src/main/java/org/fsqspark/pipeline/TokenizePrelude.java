@@ -46,6 +46,16 @@ public final class TokenizePrelude {
 
   /** Lists a local input and starts the warm-ups; {@code sparkSettings} are the settings the session will get. */
   public static TokenizePrelude start(TokenizeConfig config, Map<String, String> sparkSettings) {
+    return start(config, sparkSettings, () -> { });
+  }
+
+  /**
+   * As {@link #start(TokenizeConfig, Map)}, calling {@code inputFound} as soon as the input is known to hold
+   * something to read: at once for an input Spark lists, after a walk that stops at the first matching file for a
+   * local folder, and after the whole listing otherwise. The command starts Spark there, so Spark's start overlaps
+   * the listing of a large folder while an input without images still fails before Spark starts.
+   */
+  public static TokenizePrelude start(TokenizeConfig config, Map<String, String> sparkSettings, Runnable inputFound) {
     String master = sparkSettings.getOrDefault("spark.master", System.getProperty("spark.master", "local[*]"));
     CompletableFuture<CheckedModel> model = null;
     if (master.startsWith("local") && !master.startsWith("local-cluster")) {
@@ -61,10 +71,15 @@ public final class TokenizePrelude {
       }
     });
     if (!isLocal(hadoop, config.input())) {
+      inputFound.run();
       return new TokenizePrelude(null, model);
     }
     long start = System.nanoTime();
+    if (InputListing.holdsAny(config.input(), config.format())) {
+      inputFound.run();
+    }
     InputListing.Result listing = InputListing.list(hadoop, config.input(), config.format());
+    inputFound.run();
     LOG.info("Listed {} files before starting Spark in {} ms", listing.files().size(),
         (System.nanoTime() - start) / 1_000_000);
     return new TokenizePrelude(listing, model);

@@ -37,6 +37,26 @@ class TokenizePreludeTest {
   }
 
   @Test
+  void sparkMayStartAsSoonAsTheFolderIsKnownToHoldImagesButNeverForOneWithout() throws Exception {
+    Path images = work.resolve("images");
+    SampleImages.writePngs(images, 3);
+    Files.writeString(images.resolve("notes.txt"), "not an image");
+    java.util.List<String> events = new java.util.ArrayList<>();
+    TokenizePrelude prelude = TokenizePrelude.start(TokenizeConfig.of(images.toString(),
+        work.resolve("out").toString(), "default"), CLUSTER, () -> events.add("spark may start"));
+    assertThat(events).as("called before the whole listing, and again after it").hasSize(2);
+    assertThat(prelude.listing()).isPresent();
+
+    Path text = Files.createDirectories(work.resolve("text"));
+    Files.writeString(text.resolve("notes.txt"), "not an image");
+    Files.write(text.resolve(".hidden.png"), new byte[] {1});
+    events.clear();
+    assertThatThrownBy(() -> TokenizePrelude.start(TokenizeConfig.of(text.toString(), work.resolve("out").toString(),
+        "default"), CLUSTER, () -> events.add("spark may start"))).hasMessageContaining("No images");
+    assertThat(events).as("an input with nothing to read never starts Spark").isEmpty();
+  }
+
+  @Test
   void theListingBeforeSparkPlansTheSameShardsAsTheJobsOwn() throws Exception {
     Path images = work.resolve("images");
     SampleImages.writePngs(images, 40);
