@@ -134,8 +134,11 @@ def decode(args):
     manifest = json.load(open(os.path.join(args.model, "tokenizer.json")))
     preprocess = Preprocess(manifest, args.draft)
     files = list_images(args.images)
+    start = time.perf_counter()
     for path in files[:args.warmup]:
         preprocess(path)
+    if args.warmup:
+        print("pil_cold_images_per_s: %.3f" % (min(args.warmup, len(files)) / (time.perf_counter() - start)))
     measured = files[args.warmup:args.warmup + args.count] if args.count else files[args.warmup:]
     start = time.perf_counter()
     for path in measured:

@@ -180,18 +180,21 @@ class Bench:
     def decode_rounds(self, torch):
         warmup, count = str(self.args.decode_warmup), str(self.args.decode_count)
         pinned = ["taskset", "-c", "0"]
-        sides = [("java", lambda: float(value(run(pinned + ["java", "-cp", self.classpath,
-                                                             "org.fsqspark.bench.DecodeBench", self.photo_manifest,
-                                                             self.photos, warmup, count])[1], "java_images_per_s")))]
+        # Each side prints its rate on the first WARMUP images of the process (cold: for Java, the JIT compiles
+        # on the same core) and on the next COUNT (steady, what a long job's decode threads run at).
+        sides = [("java", "java", lambda: run(pinned + ["java", "-cp", self.classpath, "org.fsqspark.bench.DecodeBench",
+                                                        self.photo_manifest, self.photos, warmup, count])[1])]
         if torch:
             for key, flags in (("pil", []), ("pil_draft", ["--draft"])):
-                sides.append((key, lambda flags=flags: float(value(run(
+                sides.append((key, "pil", lambda flags=flags: run(
                     pinned + [PEER_PYTHON, self.peer, "decode", self.models["cheap"], self.photos, "--warmup", warmup,
-                              "--count", count] + flags)[1], "pil_images_per_s"))))
+                              "--count", count] + flags)[1]))
         for round_number in range(self.rounds):
             log("decode per core, round %d of %d (pinned to core 0)..." % (round_number + 1, self.rounds))
-            for key, side in (sides if round_number % 2 == 0 else list(reversed(sides))):
-                self.record("decode/" + key, rate=side())
+            for key, prefix, side in (sides if round_number % 2 == 0 else list(reversed(sides))):
+                out = side()
+                self.record("decode/" + key, rate=float(value(out, prefix + "_images_per_s")),
+                            cold=float(value(out, prefix + "_cold_images_per_s")))
 
     def agreement(self, table, peer):
         return float(value(self.java("TokenAgreement", self.outputs[table], self.outputs[peer])[1], "agreement"))
@@ -241,12 +244,16 @@ class Bench:
             emit("first_image_seconds_model_bound", self.median("model_bound/tool", "first"))
         java = self.median("decode/java", "rate")
         emit("java_decode_images_per_s_core", java)
+        emit("java_decode_cold_images_per_s_core", self.median("decode/java", "cold"))
         if torch:
             pil, draft = self.median("decode/pil", "rate"), self.median("decode/pil_draft", "rate")
             emit("pil_decode_images_per_s_core", pil)
             emit("pil_draft_decode_images_per_s_core", draft)
+            emit("pil_draft_decode_cold_images_per_s_core", self.median("decode/pil_draft", "cold"))
             emit("decode_per_core_vs_pil", java / pil)
             emit("decode_per_core_vs_pil_draft", java / draft)
+            emit("decode_per_core_vs_pil_draft_cold", self.median("decode/java", "cold")
+                 / self.median("decode/pil_draft", "cold"))
         print("gpu_encoder_images_per_s_published: %.0f (%s)" % (GPU_IMAGES_PER_S, GPU_SOURCE))
         emit("decode_cores_per_gpu", GPU_IMAGES_PER_S / java, 1)
         if torch:
@@ -260,8 +267,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--photos", type=int, default=2000)
     parser.add_argument("--fashion", required=True)
-    parser.add_argument("--decode-warmup", type=int, default=200)
-    parser.add_argument("--decode-count", type=int, default=800)
+    parser.add_argument("--decode-warmup", type=int, default=1000)
+    parser.add_argument("--decode-count", type=int, default=1000)
     args = parser.parse_args()
     check = subprocess.run([PEER_PYTHON, "-c", "import torch, PIL, numpy"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True) if os.path.exists(PEER_PYTHON) else None

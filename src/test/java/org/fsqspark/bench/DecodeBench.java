@@ -14,7 +14,8 @@ import org.fsqspark.contract.TokenizerManifest;
  * Decode + preprocess on this one thread, as one of the job's decode threads does it: read the file, open with
  * {@link ImageDecoder} and preprocess with {@link Preprocessor} into the model's float buffer, as the job does. The first
  * WARMUP files warm the JIT; the next COUNT (0: all the rest) are timed. scripts/bench pins it to one core
- * beside the PIL twin ({@code dataloader-peer.py decode}). Prints {@code java_images_per_s: N}.
+ * beside the PIL twin ({@code dataloader-peer.py decode}). Prints {@code java_cold_images_per_s: N} (the
+ * warm-up files, JIT compiling on the same core) and {@code java_images_per_s: N} (the timed ones).
  *
  * <p>Usage: DecodeBench TOKENIZER_JSON IMAGE_DIR WARMUP COUNT
  */
@@ -35,8 +36,14 @@ public final class DecodeBench {
         manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
     float[] out = new float[preprocessor.valuesPerImage()];
     double checksum = 0;
+    long coldStart = System.nanoTime();
     for (Path file : files.subList(0, warmup)) {
       checksum += decode(file, preprocessor, out);
+    }
+    double coldSeconds = (System.nanoTime() - coldStart) / 1e9;
+    if (warmup > 0) {
+      // The first images of a JVM, the JIT compiling beside them on the same core: what a short run gets.
+      System.out.println(String.format(Locale.ROOT, "java_cold_images_per_s: %.3f", warmup / coldSeconds));
     }
     long start = System.nanoTime();
     for (Path file : measured) {
