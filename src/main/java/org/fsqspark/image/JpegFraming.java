@@ -53,14 +53,29 @@ final class JpegFraming {
     }
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Whether any byte of {@code word} is FF: the classic zero-byte test on its complement. */
+  private static boolean holdsFf(long word) {
+    long inverted = ~word;
+    return ((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0;
+  }
+
   /** Index of the FF that starts the next marker after entropy-coded data, or the length when none does. */
   static int endOfEntropyData(byte[] b, int from) {
     int n = b.length;
     int i = from;
     while (i < n - 1) {
       if (b[i] != (byte) 0xff) {
-        i++;
-        continue;
+        // Eight bytes at a time while none of them is FF (most of the data: FF is one byte in a few hundred).
+        while (i + 8 <= n && !holdsFf((long) LONGS.get(b, i))) {
+          i += 8;
+        }
+        if (i >= n - 1 || b[i] != (byte) 0xff) {
+          i++;
+          continue;
+        }
       }
       int next = b[i + 1] & 0xff;
       if (next == 0x00 || (next >= 0xd0 && next <= 0xd7)) {
