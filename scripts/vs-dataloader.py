@@ -182,7 +182,9 @@ class Bench:
         pinned = ["taskset", "-c", "0"]
         # Each side prints its rate on the first WARMUP images of the process (cold: for Java, the JIT compiles
         # on the same core) and on the next COUNT (steady, what a long job's decode threads run at).
-        sides = [("java", "java", lambda: run(pinned + ["java", "-cp", self.classpath, "org.fsqspark.bench.DecodeBench",
+        # The JIT setting of jobs/fsq (C1 only), so that the Java side decodes as the tool's decode threads do.
+        sides = [("java", "java", lambda: run(pinned + ["java", "-XX:TieredStopAtLevel=1", "-cp", self.classpath,
+                                                        "org.fsqspark.bench.DecodeBench",
                                                         self.photo_manifest, self.photos, warmup, count])[1])]
         if torch:
             for key, flags in (("pil", []), ("pil_draft", ["--draft"])):
