@@ -1,8 +1,6 @@
 package org.fsqspark.jobs;
 
 import ai.djl.Device;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.fsqspark.contract.TokenizerManifest;
-import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.FileNames;
 import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.ModelSources;
@@ -24,12 +21,11 @@ import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.ModelCheck;
 import org.fsqspark.pipeline.DecodeSettings;
 import org.fsqspark.pipeline.DecodeShardResult;
-import org.fsqspark.pipeline.DecodeTotals;
 import org.fsqspark.pipeline.DecodeWork;
 import org.fsqspark.pipeline.TablePart;
-import org.fsqspark.shard.RunSpec;
 import org.fsqspark.shard.ShardedOutput;
 import org.fsqspark.pipeline.DecodeConfig;
+import org.fsqspark.pipeline.DecodeOutput;
 import org.fsqspark.pipeline.DecodeResult;
 
 /**
@@ -64,16 +60,15 @@ public final class DecodeJob {
     TokenizerManifest manifest = TokenizerManifest.fromJson(source.manifestJson(), source.key());
     TableManifest table = TableManifest.read(hadoop, config.input());
     TokenTable.checkSchema(spark.read().parquet(config.input()).schema(), config.input());
-    table.manifest().ifPresent(tokenizer -> checkSameModel(tokenizer, manifest));
+    table.manifest().ifPresent(tokenizer -> DecodeOutput.checkSameModel(config.input(), tokenizer, manifest));
     BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), batch -> 2L * batch,
         "the decoder's output batch and its copy");
     checkDecoder(source);
     List<TablePart> parts = new ArrayList<>();
     table.partFiles().forEach(file -> parts.add(new TablePart(parts.size(), file.toString())));
     String originals = config.originals() == null ? null : FileNames.location(hadoop, config.originals());
-    ShardedOutput output = ShardedOutput.prepare(hadoop, folder, new RunSpec().with("input", config.input())
-        .withDigest("parts_sha256", parts.stream().map(TablePart::path).toList()).with("model", source.key())
-        .with("format", config.format()).with("originals", originals), "decode");
+    ShardedOutput output = ShardedOutput.prepare(hadoop, folder,
+        DecodeOutput.spec(config, parts, source.key(), originals), "decode");
     Set<String> committed = output.committed(DecodeWork.MARKERS, ".json");
     List<TablePart> todo = parts.stream().filter(part -> !committed.contains(part.name())).toList();
     console.printf(Locale.ROOT, "decode: %s with the decoder of %s into %s%n", config.input(), manifest.name(),
@@ -81,7 +76,7 @@ public final class DecodeJob {
     console.flush();
     List<DecodeShardResult> results = decode(todo, source, manifest, output, originals);
     output.cleanUp();
-    return finish(output, manifest, parts, results);
+    return DecodeOutput.finish(hadoop, output, config, manifest, parts, results);
   }
 
   private List<DecodeShardResult> decode(List<TablePart> todo, ModelSource source, TokenizerManifest manifest,
@@ -97,17 +92,6 @@ public final class DecodeJob {
     }
   }
 
-  /** Totals over every part, the comparison grid, and {@code decode.json}. */
-  private DecodeResult finish(ShardedOutput output, TokenizerManifest manifest, List<TablePart> parts,
-      List<DecodeShardResult> results) {
-    DecodeTotals totals = DecodeTotals.of(spark.sparkContext().hadoopConfiguration(), output.path(), parts, results,
-        manifest);
-    DecodeResult result = new DecodeResult(output.path().toString(), totals.images(), totals.rejected(),
-        totals.compared(), totals.meanPsnr(), totals.missingOriginals(), totals.grid());
-    output.writeText("decode.json", summary(result, manifest));
-    return result;
-  }
-
   /**
    * Decodes a synthetic token grid on the driver, so a broken decoder fails now with one line naming the
    * model; in local mode the executors are this JVM and reuse the decoder loaded here.
@@ -117,32 +101,5 @@ public final class DecodeJob {
     boolean local = spark.sparkContext().isLocal();
     Device device = local ? DeviceRequest.parse("auto", true).resolve(null) : Device.cpu();
     ModelCheck.decoder(source, device, ModelSources.describe(config.model()), local);
-  }
-
-  private void checkSameModel(TokenizerManifest tokenizer, TokenizerManifest model) {
-    boolean same = tokenizer.sha256() != null && model.sha256() != null ? tokenizer.sha256().equals(model.sha256())
-        : tokenizer.name().equals(model.name()) && tokenizer.version().equals(model.version())
-            && tokenizer.levels().equals(model.levels());
-    if (!same) {
-      throw new BadInputException("Table " + config.input() + " was tokenized by " + tokenizer.name() + " "
-          + tokenizer.version() + " (weights " + tokenizer.sha256() + ") but --model is " + model.name() + " "
-          + model.version() + " (weights " + model.sha256() + "); decode with the model that made the tokens");
-    }
-  }
-
-  private String summary(DecodeResult result, TokenizerManifest manifest) {
-    JsonObject root = new JsonObject();
-    root.addProperty("job", "decode");
-    root.addProperty("input", config.input());
-    root.addProperty("model", manifest.name() + " " + manifest.version());
-    root.addProperty("format", config.format());
-    root.addProperty("images", result.images());
-    root.addProperty("rejected", result.rejected());
-    root.addProperty("compared_with_originals", result.compared());
-    if (result.compared() > 0) {
-      root.addProperty("mean_psnr_db", result.meanPsnr());
-    }
-    root.addProperty("originals_missing", result.missingOriginals());
-    return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(root) + "\n";
   }
 }

@@ -1,7 +1,6 @@
 package org.fsqspark.jobs;
 
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -15,41 +14,31 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
+import org.fsqspark.pipeline.ProgressLine;
 import scala.Tuple4;
 
 /**
- * Prints a progress line at a steady interval while a job runs: images done (of the total when it is
- * known), rate, rejects, shards done and running, and ETA. Finished tasks count through the accumulators;
- * running tasks through the partial accumulator values executors send with every heartbeat, so progress
- * moves inside long shards too.
+ * Prints a progress line ({@link ProgressLine}) at a steady interval while a job runs. Finished tasks count
+ * through the accumulators; running tasks through the partial accumulator values executors send with every
+ * heartbeat, so progress moves inside long shards too.
  */
 final class JobProgress implements AutoCloseable {
   private final SparkSession spark;
-  private final String name;
-  private final long total;
-  private final int shards;
   private final LongAccumulator done;
   private final LongAccumulator rejects;
   private final PrintWriter console;
-  private final long start = System.nanoTime();
+  private final ProgressLine lines;
   private final ScheduledExecutorService timer;
   private final Listener listener = new Listener();
   private volatile boolean finished;
-  /** What the last printed line counted, and when it was printed (only the timer thread touches these). */
-  private String lastCounts = "";
-  private long lastPrinted = System.nanoTime();
-  /** Unchanged counts are printed again only after this long, to show the job is alive. */
-  private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   private JobProgress(SparkSession spark, String name, long total, int shards, LongAccumulator done,
       LongAccumulator rejects, int seconds, PrintWriter console) {
     this.spark = spark;
-    this.name = name;
-    this.total = total;
-    this.shards = shards;
     this.done = done;
     this.rejects = rejects;
     this.console = console;
+    this.lines = new ProgressLine(name, total, shards, System.nanoTime());
     if (seconds > 0) {
       spark.sparkContext().addSparkListener(listener);
       timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -75,44 +64,19 @@ final class JobProgress implements AutoCloseable {
     }
     long rejected = rejects.value() + listener.inFlight(rejects);
     long images = done.value() + listener.inFlight(done) + rejected;
-    // A line that says nothing new (0/500 while the model loads and the first batch runs) is left out.
-    String counts = images + "/" + rejected + "/" + listener.finishedTasks.get() + "/" + listener.runningTasks.size();
-    long now = System.nanoTime();
-    if (counts.equals(lastCounts) && now - lastPrinted < QUIET_NANOS) {
-      return;
+    String line = lines.next(images, rejected, listener.finishedTasks.get(), listener.runningTasks.size(),
+        System.nanoTime());
+    if (line != null) {
+      console.println(line);
+      console.flush();
     }
-    lastCounts = counts;
-    lastPrinted = now;
-    double seconds = (now - start) / 1e9;
-    double rate = images / Math.max(seconds, 1e-9);
-    StringBuilder line = new StringBuilder(name).append(": ");
-    if (total > 0) {
-      line.append(String.format(Locale.ROOT, "%d/%d images (%.0f%%)", images, total, 100.0 * images / total));
-    } else {
-      line.append(images).append(" images");
-    }
-    if (images == 0) {
-      // No rate yet: the tasks are starting (model load, first decode and batch).
-      line.append(String.format(Locale.ROOT, ", waiting for the first batch, shards %d/%d done, %d running",
-          listener.finishedTasks.get(), shards, listener.runningTasks.size()));
-    } else {
-      line.append(String.format(Locale.ROOT, ", %.1f images/s, %d rejects, shards %d/%d done, %d running",
-          rate, rejected, listener.finishedTasks.get(), shards, listener.runningTasks.size()));
-    }
-    if (total > 0 && images > 0) {
-      line.append(String.format(Locale.ROOT, ", ETA %.0f s", Math.max(0, total - images) / Math.max(rate, 1e-9)));
-    }
-    console.println(line);
-    console.flush();
   }
 
   /** Stops the timer and prints the final counts of this run. */
   void finish(long tokenized, long rejected) {
     finished = true;
     close();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    console.printf(Locale.ROOT, "%s: done, %d tokenized, %d rejected in %.1f s (%.1f images/s)%n", name, tokenized,
-        rejected, seconds, (tokenized + rejected) / Math.max(seconds, 1e-9));
+    console.println(lines.finish(tokenized, rejected, System.nanoTime()));
     console.flush();
   }
 

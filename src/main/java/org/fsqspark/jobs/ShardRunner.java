@@ -11,27 +11,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.shard.PartitionWork;
+import org.fsqspark.shard.ShardSource;
 import org.fsqspark.shard.ShardWork;
 import org.fsqspark.shard.Shipped;
 
 /**
  * The Spark half of a sharded job ({@link ShardWork}): values shipped once per executor in broadcasts, one task
  * per shard, counters as accumulators, progress lines while it runs, and the shards' results on the driver.
- * Every job with a model per executor JVM runs through it: tokenize, decode, and the jobs that follow.
+ * Every executor-side job runs through it: tokenize, decode and stats --prior as {@link ShardWork}s; export,
+ * whose global shuffle is Spark's, reads its shards as a {@link ShardSource} and writes the shuffled
+ * partitions as a {@link PartitionWork}.
  */
 public final class ShardRunner implements AutoCloseable {
   private final SparkSession spark;
   private final JavaSparkContext jsc;
   private final Map<String, LongAccumulator> counters = new LinkedHashMap<>();
   private final List<Broadcast<?>> broadcasts = new ArrayList<>();
+  private Shipped<HadoopConfiguration> hadoop;
 
   /** A runner whose works may count into {@code counters}. */
   public ShardRunner(SparkSession spark, String... counters) {
@@ -71,9 +79,7 @@ public final class ShardRunner implements AutoCloseable {
     }
     CollectionAccumulator<String> jvms = spark.sparkContext().collectionAccumulator("fsq.jvms");
     CollectionAccumulator<String> gpus = spark.sparkContext().collectionAccumulator("fsq.gpus");
-    // A broadcast, not a closure field: executors deserialize the configuration once, not once per task.
-    Shipped<HadoopConfiguration> hadoop = ship(new HadoopConfiguration(spark.sparkContext().hadoopConfiguration()));
-    Tasks<S, R> tasks = new Tasks<>(work, hadoop, counters, jvms, gpus);
+    Tasks<S, R> tasks = new Tasks<>(work, contexts(), jvms, gpus);
     spark.sparkContext().setJobDescription(description);
     List<R> results;
     if (progress == null) {
@@ -87,6 +93,21 @@ public final class ShardRunner implements AutoCloseable {
     }
     return new Outcome<>(results, new HashSet<>(jvms.value()).size(), jvms.value().size(),
         new ArrayList<>(new TreeSet<>(gpus.value())));
+  }
+
+  /**
+   * Every shard's rows, read on executors (one task per shard) for a Spark shuffle to bring together; each
+   * shard's rows are closed when its task ends.
+   */
+  public <S extends Serializable, T> JavaRDD<T> read(String description, List<S> shards, ShardSource<S, T> source) {
+    spark.sparkContext().setJobDescription(description);
+    return jsc.parallelize(shards, Math.max(1, shards.size())).flatMap(new Reads<>(source, contexts()));
+  }
+
+  /** Runs {@code work} on every partition of {@code rows}, one task each; returns the results in partition order. */
+  public <T, R extends Serializable> List<R> run(String description, JavaRDD<T> rows, PartitionWork<T, R> work) {
+    spark.sparkContext().setJobDescription(description);
+    return rows.mapPartitionsWithIndex(new Partitions<>(work, contexts()), true).collect();
   }
 
   /** Destroys what was shipped. */
@@ -112,14 +133,31 @@ public final class ShardRunner implements AutoCloseable {
     }
   }
 
+  /** Contexts for this runner's tasks; the Hadoop configuration is shipped once per runner. */
+  private Contexts contexts() {
+    if (hadoop == null) {
+      // A broadcast, not a closure field: executors deserialize the configuration once, not once per task.
+      hadoop = ship(new HadoopConfiguration(spark.sparkContext().hadoopConfiguration()));
+    }
+    return new Contexts(hadoop, counters);
+  }
+
+  /** Makes the context of the task that runs on this thread. */
+  private record Contexts(Shipped<HadoopConfiguration> hadoop, Map<String, LongAccumulator> counters)
+      implements Serializable {
+    SparkShardContext here() {
+      TaskContext task = TaskContext.get();
+      return new SparkShardContext(task, hadoop.get().get(), counters, assignedGpu(task));
+    }
+  }
+
   /** What every task runs: its shards through the work, with a context on this task. */
-  private record Tasks<S extends Serializable, R extends Serializable>(ShardWork<S, R> work,
-      Shipped<HadoopConfiguration> hadoop, Map<String, LongAccumulator> counters, CollectionAccumulator<String> jvms,
-      CollectionAccumulator<String> gpus) implements FlatMapFunction<Iterator<S>, R> {
+  private record Tasks<S extends Serializable, R extends Serializable>(ShardWork<S, R> work, Contexts contexts,
+      CollectionAccumulator<String> jvms, CollectionAccumulator<String> gpus)
+      implements FlatMapFunction<Iterator<S>, R> {
     @Override
     public Iterator<R> call(Iterator<S> shards) throws Exception {
-      TaskContext task = TaskContext.get();
-      SparkShardContext context = new SparkShardContext(task, hadoop.get().get(), counters, assignedGpu(task));
+      SparkShardContext context = contexts.here();
       jvms.add(ManagementFactory.getRuntimeMXBean().getName());
       if (context.gpu() != null) {
         gpus.add(context.gpu());
@@ -129,6 +167,29 @@ public final class ShardRunner implements AutoCloseable {
         results.add(work.process(shards.next(), context));
       }
       return results.iterator();
+    }
+  }
+
+  /** What a reading task runs: its shard's rows, closed when the task ends. */
+  private record Reads<S extends Serializable, T>(ShardSource<S, T> source, Contexts contexts)
+      implements FlatMapFunction<S, T> {
+    @Override
+    public Iterator<T> call(S shard) throws Exception {
+      SparkShardContext context = contexts.here();
+      ShardSource.Rows<T> rows = source.open(shard, context);
+      if (context.task() != null) {
+        context.task().addTaskCompletionListener((TaskCompletionListener) done -> rows.close());
+      }
+      return rows;
+    }
+  }
+
+  /** What a task runs on one partition of shuffled rows. */
+  private record Partitions<T, R extends Serializable>(PartitionWork<T, R> work, Contexts contexts)
+      implements Function2<Integer, Iterator<T>, Iterator<R>> {
+    @Override
+    public Iterator<R> call(Integer partition, Iterator<T> rows) throws Exception {
+      return List.of(work.process(partition, rows, contexts.here())).iterator();
     }
   }
 }

@@ -33,7 +33,9 @@ import org.fsqspark.stats.TableStatistics;
 import org.fsqspark.stats.TokenCounts;
 import org.fsqspark.stats.TokenGrid;
 import org.fsqspark.stats.UnigramCode;
+import org.fsqspark.pipeline.PriorCoding;
 import org.fsqspark.pipeline.StatsConfig;
+import org.fsqspark.prior.PriorPackage;
 
 /**
  * {@code fsq stats}: per table, one Spark pass builds the exact codebook histogram (one array per partition,
@@ -98,8 +100,8 @@ public final class StatsJob {
     Dataset<Row> table = spark.read().parquet(input);
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = tableManifest.levels(config.levels(), input);
-    org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
-        : PriorCompression.check(config, input, manifest);
+    PriorPackage prior = config.prior() == null ? null
+        : PriorCoding.check(config, input, manifest);
     int codebookSize = levels.codebookSize();
     Dataset<Row> grids = table.select(TokenTable.TOKENS, TokenTable.GRID_H, TokenTable.GRID_W);
 

@@ -2,10 +2,7 @@ package org.fsqspark.jobs;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
@@ -20,24 +17,20 @@ import org.fsqspark.io.ModelSources;
 import org.fsqspark.io.OutputFolder;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.Passthrough;
-import org.fsqspark.io.ReadOptions;
 import org.fsqspark.io.Shard;
 import org.fsqspark.io.ShardPlan;
 import org.fsqspark.io.TokenTable;
-import org.fsqspark.io.TokenTableRows;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.ModelCheck;
 import org.fsqspark.pipeline.TokenizeSettings;
 import org.fsqspark.pipeline.TokenizeShardResult;
 import org.fsqspark.pipeline.TokenizeWork;
-import org.fsqspark.shard.RunSpec;
 import org.fsqspark.shard.ShardedOutput;
 import org.fsqspark.pipeline.TokenizeConfig;
+import org.fsqspark.pipeline.TokenizeOutput;
 import org.fsqspark.pipeline.TokenizePrelude;
 import org.fsqspark.pipeline.TokenizeResult;
-import org.fsqspark.pipeline.JobSummary;
-import org.fsqspark.pipeline.LaunchTime;
 
 /**
  * {@code fsq tokenize}: input shards -> read, decode and preprocess on executors -> encoder through DJL,
@@ -90,22 +83,15 @@ public final class TokenizeJob {
         : checkModel(source);
     ShardPlan plan = plan(hadoop);
     List<Column> passthrough = Passthrough.resolve(hadoop, plan, config.keep(), config.imageColumn(), config.idColumn());
-    ShardedOutput output = ShardedOutput.prepare(hadoop, folder, runSpec(plan, source, passthrough), "tokenize");
+    ShardedOutput output = ShardedOutput.prepare(hadoop, folder,
+        TokenizeOutput.spec(config, plan, source, passthrough), "tokenize");
     Set<String> committed = output.committed("", ".parquet");
     List<Shard> todo = plan.shards().stream().filter(s -> !committed.contains(s.name())).toList();
-    announce(plan, manifest, todo, output);
-    Totals totals = tokenize(output, plan, todo, manifest, source, passthrough);
+    TokenizeOutput.announce(console, config, plan, manifest, todo, output);
+    TokenizeOutput.Totals totals = tokenize(output, plan, todo, manifest, source, passthrough);
     output.cleanUp();
-    long[] rows = TokenTableRows.count(hadoop, output.path(), plan.shards().stream().map(Shard::name).toList(),
-        totals.rowsByShard());
-    TokenizeResult result = new TokenizeResult(output.path().toString(), rows[0] + rows[1], rows[0], rows[1],
-        rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
-        plan.shards().size(), plan.shards().size() - todo.size(), totals.modelLoads() + (loadedHere ? 1 : 0),
-        totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
-            : (totals.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
-    output.writeText(TokenTable.MANIFEST_FILE, manifest.toJson() + "\n");
-    output.writeText(TokenTable.JOB_FILE, JobSummary.toJson(config, result));
-    return result;
+    return TokenizeOutput.finish(hadoop, output, config, plan, manifest, plan.shards().size() - todo.size(), totals,
+        loadedHere, start);
   }
 
   /** The shards, from the listing made before Spark started where there is one. */
@@ -117,27 +103,6 @@ public final class TokenizeJob {
     ShardPlan plan = ShardPlan.of(listed, config.filesPerShard());
     LOG.info("Listed and planned {} files in {} ms", plan.fileCount(), (System.nanoTime() - listing) / 1_000_000);
     return plan;
-  }
-
-  /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
-  private RunSpec runSpec(ShardPlan plan, ModelSource source, List<Column> passthrough) {
-    return new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
-        .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
-        .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
-        .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
-        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()));
-  }
-
-  private void announce(ShardPlan plan, TokenizerManifest manifest, List<Shard> todo, ShardedOutput output) {
-    console.printf(Locale.ROOT, "tokenize: %d %s in %d shard(s) under %s; model %s (levels %s, |C| = %d, %dx%d tokens"
-            + " per image)%n", plan.fileCount(), describe(plan.listing().format()), plan.shards().size(), config.input(),
-        manifest.name(), manifest.levels(), manifest.levels().codebookSize(), manifest.gridHeight(),
-        manifest.gridWidth());
-    if (todo.size() < plan.shards().size()) {
-      console.printf(Locale.ROOT, "tokenize: resuming %s: %d of %d shards already committed, %d to go%n",
-          output.path(), plan.shards().size() - todo.size(), plan.shards().size(), todo.size());
-    }
-    console.flush();
   }
 
   /**
@@ -171,16 +136,9 @@ public final class TokenizeJob {
     return loaded[0];
   }
 
-  /** What the Spark part of a run reports; rows of the shards this run committed, by shard name. */
-  private record Totals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {}
-
-  private Totals tokenize(ShardedOutput output, ShardPlan plan, List<Shard> todo, TokenizerManifest manifest,
-      ModelSource source, List<Column> passthrough) {
-    TokenizeSettings settings = new TokenizeSettings(plan.listing().root(), output.path().toString(),
-        config.batchSize(), config.maxPixels(), config.acceptTruncated(), config.decodeThreads(), config.device(),
-        new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
-        TokenTable.footer(manifest, passthrough));
+  private TokenizeOutput.Totals tokenize(ShardedOutput output, ShardPlan plan, List<Shard> todo,
+      TokenizerManifest manifest, ModelSource source, List<Column> passthrough) {
+    TokenizeSettings settings = TokenizeOutput.settings(config, plan, output, manifest, passthrough);
     long expected = plan.listing().format() == InputFormat.FOLDER
         ? todo.stream().mapToLong(s -> s.files().size()).sum() : -1;
     try (ShardRunner runner = new ShardRunner(spark, TokenizeWork.IMAGES, TokenizeWork.REJECTS,
@@ -189,28 +147,8 @@ public final class TokenizeJob {
               + config.input(), todo, new TokenizeWork(runner.ship(source), manifest, settings),
           new ShardRunner.Progress("tokenize", TokenizeWork.IMAGES, TokenizeWork.REJECTS, expected,
               config.progressSeconds(), console));
-      Map<String, long[]> rows = new HashMap<>();
-      long truncatedAccepted = 0;
-      long firstEncoded = -1;
-      for (TokenizeShardResult result : outcome.results()) {
-        if (result.committed()) {
-          rows.put(result.shard(), new long[] {result.tokenized(), result.rejected()});
-          truncatedAccepted += result.truncatedAccepted();
-        }
-        if (result.firstEncodedAtMillis() >= 0 && (firstEncoded < 0 || result.firstEncodedAtMillis() < firstEncoded)) {
-          firstEncoded = result.firstEncodedAtMillis();
-        }
-      }
-      return new Totals(runner.count(TokenizeWork.MODEL_LOADS), outcome.executorJvms(), outcome.tasks(),
-          outcome.gpus(), rows, truncatedAccepted, firstEncoded);
+      return TokenizeOutput.Totals.of(outcome.results(), runner.count(TokenizeWork.MODEL_LOADS),
+          outcome.executorJvms(), outcome.tasks(), outcome.gpus());
     }
-  }
-
-  private static String describe(InputFormat format) {
-    return switch (format) {
-      case FOLDER -> "image files";
-      case PARQUET -> "Parquet files";
-      case WDS -> "WebDataset tars";
-    };
   }
 }

@@ -13,7 +13,7 @@ import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.ModelFolder;
 
 /** The decoder of a model folder: token indices to pixels in the manifest's pixel range. */
-public final class DecoderModel implements AutoCloseable {
+public final class DecoderModel implements AutoCloseable, PredictorSource<TokenBatch, PixelBatch> {
   private final TokenizerManifest manifest;
   private final ZooModel<TokenBatch, PixelBatch> model;
 
@@ -53,7 +53,7 @@ public final class DecoderModel implements AutoCloseable {
     return manifest;
   }
 
-  /** A new inference session; not thread-safe, close it when done. */
+  @Override
   public Predictor<TokenBatch, PixelBatch> newPredictor() {
     return model.newPredictor();
   }

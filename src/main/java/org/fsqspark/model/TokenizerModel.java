@@ -20,7 +20,7 @@ import org.fsqspark.io.ModelFolder;
  * A loaded encoder and its manifest: the one model interface every format goes through. Thread-safe to
  * share; each thread takes its own {@link Predictor} from {@link #newPredictor()} and closes it.
  */
-public final class TokenizerModel implements AutoCloseable {
+public final class TokenizerModel implements AutoCloseable, PredictorSource<PixelBatch, TokenBatch> {
   private static final String BFLOAT16_CAST = "/org/fsqspark/model/to_bfloat16.pt";
 
   private final TokenizerManifest manifest;
@@ -77,7 +77,7 @@ public final class TokenizerModel implements AutoCloseable {
     return device;
   }
 
-  /** A new inference session; not thread-safe, close it when the thread is done. */
+  @Override
   public Predictor<PixelBatch, TokenBatch> newPredictor() {
     return model.newPredictor();
   }

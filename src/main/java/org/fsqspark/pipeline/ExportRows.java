@@ -1,6 +1,5 @@
 package org.fsqspark.pipeline;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
@@ -11,9 +10,10 @@ import org.fsqspark.io.TokenTable;
 import org.fsqspark.io.TokenTableReader;
 import org.fsqspark.io.export.ExportRow;
 import org.fsqspark.io.export.RowRules;
+import org.fsqspark.shard.ShardSource;
 
 /** The rows of one part file as export rows; a row the reader cannot read becomes a reject. */
-public final class ExportRows implements Iterator<ExportRow>, AutoCloseable {
+public final class ExportRows implements ShardSource.Rows<ExportRow> {
   private final TokenTableReader.RowStream rows;
   private final String source;
   private final RowRules rules;

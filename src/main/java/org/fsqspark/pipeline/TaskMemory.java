@@ -1,7 +1,11 @@
 package org.fsqspark.pipeline;
 
 import java.util.Locale;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadInputException;
 
@@ -19,7 +23,41 @@ public final class TaskMemory {
   /** Memory and concurrency of one executor. */
   public record Executor(long heapBytes, int concurrentTasks, String description) {}
 
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:\\s*,\\s*\\d+)?\\])?");
+  private static final Pattern LOCAL_CLUSTER =
+      Pattern.compile("local-cluster\\[\\s*\\d+\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\]");
+
   private TaskMemory() {}
+
+  /**
+   * Heap and concurrent tasks of one executor, from Spark's master URL and, on a cluster, the executor settings
+   * ({@code spark.executor.memory} and {@code spark.executor.cores}, asked for only there).
+   */
+  public static Executor executor(String master, int taskCpusSetting, LongSupplier executorMemory,
+      IntSupplier executorCores) {
+    int taskCpus = Math.max(1, taskCpusSetting);
+    String url = master.trim();
+    Matcher local = LOCAL.matcher(url);
+    if (local.matches()) {
+      // Local mode: the executor is this JVM, whatever spark.executor.memory says.
+      int cores = local.group(1) == null ? 1 : "*".equals(local.group(1))
+          ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(local.group(1));
+      int tasks = Math.max(1, cores / taskCpus);
+      return new Executor(Runtime.getRuntime().maxMemory(), tasks, tasks + " concurrent task(s) in this JVM, " + url);
+    }
+    Matcher cluster = LOCAL_CLUSTER.matcher(url);
+    long heap;
+    int cores;
+    if (cluster.matches()) {
+      cores = Integer.parseInt(cluster.group(1));
+      heap = Long.parseLong(cluster.group(2)) << 20;
+    } else {
+      heap = executorMemory.getAsLong();
+      cores = executorCores.getAsInt();
+    }
+    int tasks = Math.max(1, cores / taskCpus);
+    return new Executor(heap, tasks, tasks + " concurrent task(s) per executor");
+  }
 
   /**
    * Throws when the buffers one task holds at once, {@code imagesPerTask} images of the model's input size

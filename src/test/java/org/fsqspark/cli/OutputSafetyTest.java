@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * input, a symbolic-link alias of an input, or an unrelated non-empty folder (with --overwrite) is refused
  * with one line and exit code 2, and every byte under the inputs and that folder is unchanged (hashed before
  * and after). Re-running over the job's own output with --overwrite works and deletes only the job's files;
- * a user's file dropped into it makes --overwrite refuse and deletes nothing.
+ * a user's file dropped into it makes --overwrite refuse and deletes nothing. Prior train and prior sample
+ * (whose inputs are a token table, a prior folder and a model folder) follow the same rules.
  */
 class OutputSafetyTest {
   @TempDir
@@ -195,6 +196,68 @@ class OutputSafetyTest {
         "--overwrite"));
   }
 
+  @Test
+  void priorTrainNeverWritesIntoItsInputOrAnUnrelatedFolder() throws Exception {
+    String[] job = {"prior", "train", "--input", tokens.toString(), "--layers", "1", "--width", "16", "--heads", "2",
+        "--epochs", "1", "--batch-size", "4", "--validation", "0", "--threads", "1"};
+    refusedUnchanged(tokens, "is the same as --input", job, "--output", tokens.toString(), "--overwrite");
+    refusedUnchanged(tokens, "contains --input", job, "--output", work.toString(), "--overwrite");
+    refusedUnchanged(tokens, "lies inside --input", job, "--output", tokens.resolve("prior").toString());
+    refusedUnchanged(tokens, "lies inside --input", job, "--output", tokens.resolve("prior").toString(), "--overwrite");
+    assertThat(tokens.resolve("prior")).doesNotExist();
+    Path unrelated = unrelatedFolder("unrelated-prior-train");
+    refusedUnchanged(unrelated, "was not made by fsq", job, "--output", unrelated.toString());
+    refusedUnchanged(unrelated, "was not made by fsq", job, "--output", unrelated.toString(), "--overwrite");
+
+    Path own = work.resolve("own-prior");
+    run(0, concat(job, "--output", own.toString()));
+    assertThat(own.resolve("prior.json")).exists();
+    refusedUnchanged(own, "already holds the output of an earlier fsq prior train", concat(job, "--output",
+        own.toString()));
+    Files.writeString(own.resolve("checkpoint/stale.bin"), "an own file of an earlier run");
+    run(0, concat(job, "--output", own.toString(), "--overwrite"));
+    assertThat(own.resolve("checkpoint/stale.bin")).doesNotExist();
+    assertThat(own.resolve("prior.json")).exists();
+    Files.writeString(own.resolve("notes.txt"), "mine");
+    refusedUnchanged(own, "did not write: notes.txt", concat(job, "--output", own.toString(), "--overwrite"));
+    assertThat(own.resolve("notes.txt")).hasContent("mine");
+  }
+
+  @Test
+  void priorSampleNeverWritesIntoItsPriorOrModelOrAnUnrelatedFolder() throws Exception {
+    Path prior = work.resolve("sampled-prior/prior");
+    run(0, "prior", "train", "--input", tokens.toString(), "--output", prior.toString(), "--layers", "1", "--width",
+        "16", "--heads", "2", "--epochs", "1", "--batch-size", "4", "--validation", "0", "--threads", "1");
+    String[] job = {"prior", "sample", "--prior", prior.toString(), "--count", "2", "--steps", "2"};
+    refusedUnchanged(prior, "is the same as --prior", job, "--output", prior.toString(), "--overwrite");
+    refusedUnchanged(prior, "contains --prior", job, "--output", prior.getParent().toString(), "--overwrite");
+    refusedUnchanged(prior, "lies inside --prior", job, "--output", prior.resolve("samples").toString());
+    refusedUnchanged(prior, "lies inside --prior", job, "--output", prior.resolve("samples").toString(),
+        "--overwrite");
+    assertThat(prior.resolve("samples")).doesNotExist();
+    refusedUnchanged(model, "is the same as --model", job, "--model", model.toString(), "--output", model.toString(),
+        "--overwrite");
+    refusedUnchanged(model, "lies inside --model", job, "--model", model.toString(), "--output",
+        model.resolve("samples").toString());
+    Path unrelated = unrelatedFolder("unrelated-prior-sample");
+    refusedUnchanged(unrelated, "was not made by fsq", job, "--output", unrelated.toString());
+    refusedUnchanged(unrelated, "was not made by fsq", job, "--output", unrelated.toString(), "--overwrite");
+
+    Path own = work.resolve("own-prior-samples");
+    run(0, concat(job, "--output", own.toString()));
+    assertThat(own.resolve("samples.json")).exists();
+    refusedUnchanged(own, "already holds the output of an earlier fsq prior sample", concat(job, "--output",
+        own.toString()));
+    Files.write(own.resolve("images/sample-99999.png"), new byte[] {1});
+    run(0, concat(job, "--output", own.toString(), "--overwrite"));
+    assertThat(own.resolve("images/sample-99999.png")).doesNotExist();
+    assertThat(own.resolve("samples.json")).exists();
+    Files.writeString(own.resolve("images/notes.txt"), "mine");
+    refusedUnchanged(own, "did not write: images/notes.txt", concat(job, "--output", own.toString(),
+        "--overwrite"));
+    assertThat(own.resolve("images/notes.txt")).hasContent("mine");
+  }
+
   /** A folder of someone's files: a note, a photo and a sub-folder. */
   private static Path unrelatedFolder(String name) throws Exception {
     Path folder = Files.createDirectories(work.resolve(name).resolve("holiday"));
@@ -215,7 +278,8 @@ class OutputSafetyTest {
     assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result.err()).isEqualTo(2);
     String[] lines = result.err().strip().split("\n");
     assertThat(lines).as("one line: %s", result.err()).hasSize(1);
-    assertThat(lines[0]).startsWith("fsq " + args[0] + ": error: ").contains(message).doesNotContain("Exception");
+    String command = "prior".equals(args[0]) ? args[0] + " " + args[1] : args[0];
+    assertThat(lines[0]).startsWith("fsq " + command + ": error: ").contains(message).doesNotContain("Exception");
     assertThat(hashes(guarded)).as("every file under " + guarded + " after: " + String.join(" ", args))
         .isEqualTo(before);
   }
