@@ -7,6 +7,7 @@ import java.util.List;
 import org.fsqspark.stats.RangeDecoder;
 import org.fsqspark.stats.RangeEncoder;
 import org.fsqspark.error.BadDataException;
+import org.fsqspark.model.NativeWork;
 
 /**
  * Codes token grids with a prior under a {@link CodingSchedule}, M2T style: grids go through the network in
@@ -159,12 +160,14 @@ public final class PriorCoder {
 
   /**
    * The prior's distributions at {@code positions} of every grid in the batch, as float probabilities
-   * (softmax of logits / temperature on the network's device): row {@code b * positions.length + j}.
+   * (softmax of logits / temperature on the network's device): row {@code b * positions.length + j}. A {@link
+   * NativeWork} section, so that an exit (SIGTERM) waits for the pass instead of cutting through it.
    */
   static float[] probabilities(PriorNetwork network, int[] inputs, int[] classes, int batch, int[] positions,
       float temperature) {
     int gridPositions = network.architecture().positions();
-    try (NoGradients noGradients = new NoGradients(); NDManager scope = NDManager.newBaseManager(network.device())) {
+    try (NativeWork.Section section = NativeWork.JVM.enter(); NoGradients noGradients = new NoGradients();
+        NDManager scope = NDManager.newBaseManager(network.device())) {
       long[] rows = new long[batch * positions.length];
       for (int b = 0; b < batch; b++) {
         for (int j = 0; j < positions.length; j++) {

@@ -17,6 +17,7 @@ import org.fsqspark.io.TokenRow;
 import org.fsqspark.io.TokenTableReader;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadDataException;
+import org.fsqspark.model.NativeWork;
 
 /**
  * Trains a {@link PriorNetwork} on a token table with MaskGIT's objective ({@link MaskedBatch}) and Adam
@@ -97,7 +98,9 @@ public final class PriorTrainer {
       int firstEpoch = 1;
       int skipSteps = 0;
       if (saved != null) {
-        files.restore(network, optimizer);
+        try (NativeWork.Section section = NativeWork.JVM.enter()) {
+          files.restore(network, optimizer);
+        }
         int done = saved.get("epoch").getAsInt();
         skipSteps = saved.get("step_in_epoch").getAsInt();
         firstEpoch = done + 1;
@@ -113,7 +116,9 @@ public final class PriorTrainer {
           break;
         }
       }
-      files.writePrior(network, manifest, table.table(), survey, history, optimizer.step());
+      try (NativeWork.Section section = NativeWork.JVM.enter()) {
+        files.writePrior(network, manifest, table.table(), survey, history, optimizer.step());
+      }
       EpochFigures last = history.isEmpty() ? null : history.get(history.size() - 1);
       return new Result(config.output(), last == null ? 0 : last.epoch(), optimizer.step(),
           last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.validationBitsPerToken(),
@@ -185,15 +190,19 @@ public final class PriorTrainer {
           progress.flush();
         }
         if (config.checkpointSteps() > 0 && step % config.checkpointSteps() == 0 && step < stepsPerEpoch) {
-          files.checkpoint(network, optimizer, table, epoch - 1, step, history);
+          try (NativeWork.Section section = NativeWork.JVM.enter()) {
+            files.checkpoint(network, optimizer, table, epoch - 1, step, history);
+          }
           if (interruption.stopAfter(epoch, step)) {
             return true;
           }
         }
       }
     }
-    return finishEpoch(table, network, optimizer, survey, epoch, (System.nanoTime() - start) / 1e9,
-        lossSteps == 0 ? Double.NaN : lossSum / lossSteps, tokens, history, interruption);
+    try (NativeWork.Section section = NativeWork.JVM.enter()) {
+      return finishEpoch(table, network, optimizer, survey, epoch, (System.nanoTime() - start) / 1e9,
+          lossSteps == 0 ? Double.NaN : lossSum / lossSteps, tokens, history, interruption);
+    }
   }
 
   /** Validates, records and reports an epoch, and writes the checkpoint and the prior folder after it. */
@@ -229,17 +238,23 @@ public final class PriorTrainer {
     }
   }
 
+  /**
+   * One step in a {@link NativeWork} section of its own, not one for the run: an exit (SIGTERM) waits for the
+   * step in libtorch and the run stops before the next.
+   */
   static double trainStep(PriorNetwork network, AdamOptimizer optimizer, MaskedBatch batch,
       float learningRate) {
     double loss;
-    try (NDManager scope = NDManager.newBaseManager(network.device())) {
-      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray value = batch.loss(scope, network);
-        collector.backward(value);
-        loss = value.getFloat();
+    try (NativeWork.Section section = NativeWork.JVM.enter()) {
+      try (NDManager scope = NDManager.newBaseManager(network.device())) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          NDArray value = batch.loss(scope, network);
+          collector.backward(value);
+          loss = value.getFloat();
+        }
       }
+      optimizer.update(learningRate);
     }
-    optimizer.update(learningRate);
     return loss;
   }
 

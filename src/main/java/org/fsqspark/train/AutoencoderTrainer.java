@@ -10,6 +10,7 @@ import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.model.ConvAutoencoder;
+import org.fsqspark.model.NativeWork;
 
 /**
  * Trains the convolutional autoencoder with an FSQ bottleneck (reconstruction loss only, straight-through
@@ -54,7 +55,10 @@ public final class AutoencoderTrainer {
     Checkpoint checkpoint = new Checkpoint(config.output().resolve(CHECKPOINT), config);
     Validator validator = new Validator(images, total - validation, validation, config.tokenCount());
     try (TrainingSession session = TrainingSession.open(config, images)) {
-      int firstEpoch = config.resume() ? checkpoint.restore(session) + 1 : 1;
+      int firstEpoch;
+      try (NativeWork.Section section = NativeWork.JVM.enter()) {
+        firstEpoch = config.resume() ? checkpoint.restore(session) + 1 : 1;
+      }
       Path record = config.output().resolve(CHECKPOINT).resolve(TrainingRecord.FILE_NAME);
       List<EpochMetrics> history = new ArrayList<>(firstEpoch > 1
           ? TrainingRecord.readHistory(record, firstEpoch - 1) : List.of());
@@ -68,14 +72,18 @@ public final class AutoencoderTrainer {
       ValidationMetrics metrics = null;
       for (int epoch = firstEpoch; epoch <= config.epochs() && !rule.converged(history); epoch++) {
         metrics = epoch(session, images, trainCount, epoch, validator, history);
-        // The record after the weights: a run killed in between resumes with one epoch's metrics missing.
-        checkpoint.save(session.autoencoder(), epoch);
-        new TrainingRecord(rule, config.epochs(), history, "running").write(record);
+        try (NativeWork.Section section = NativeWork.JVM.enter()) {
+          // The record after the weights: a run killed in between resumes with one epoch's metrics missing.
+          checkpoint.save(session.autoencoder(), epoch);
+          new TrainingRecord(rule, config.epochs(), history, "running").write(record);
+        }
       }
-      if (metrics == null) {
-        metrics = validator.validate(session);
+      try (NativeWork.Section section = NativeWork.JVM.enter()) {
+        if (metrics == null) {
+          metrics = validator.validate(session);
+        }
+        new ModelWriter(config).save(session.architecture(), session.autoencoder(), session.device(), images);
       }
-      new ModelWriter(config).save(session.architecture(), session.autoencoder(), session.device(), images);
       finish(history);
       return metrics;
     }
@@ -101,7 +109,10 @@ public final class AutoencoderTrainer {
         progress.flush();
       }
     }
-    ValidationMetrics metrics = validator.validate(session);
+    ValidationMetrics metrics;
+    try (NativeWork.Section section = NativeWork.JVM.enter()) {
+      metrics = validator.validate(session);
+    }
     progress.printf(Locale.ROOT, "epoch %d/%d done in %.0f s: train loss %.5f, validation PSNR %.2f dB, "
             + "codebook usage %.1f%% (%d of %d codes)%n", epoch, config.epochs(),
         (System.nanoTime() - start) / 1e9, steps == 0 ? Double.NaN : lossSum / steps, metrics.psnr(),

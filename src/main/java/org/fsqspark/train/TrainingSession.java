@@ -15,6 +15,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.function.Supplier;
 import org.fsqspark.model.ConvAutoencoder;
+import org.fsqspark.model.NativeWork;
 
 /**
  * The autoencoder being trained, with its optimizer: built from the config's seed, architecture and
@@ -59,9 +60,13 @@ final class TrainingSession implements AutoCloseable {
    */
   record Step(double loss, double reconstruction, double encoderGradient) {}
 
-  /** One optimizer step on a batch of {@code batchSize} images. */
+  /**
+   * One optimizer step on a batch of {@code batchSize} images, in a {@link NativeWork} section of its own: an exit
+   * (SIGTERM) waits for the step in libtorch and the run stops before the next.
+   */
   Step step(float[] batch) {
-    try (NDManager scope = trainer.getManager().newSubManager()) {
+    try (NativeWork.Section section = NativeWork.JVM.enter();
+        NDManager scope = trainer.getManager().newSubManager()) {
       NDArray pixels = scope.create(batch, batchShape);
       Step measured;
       try (GradientCollector collector = trainer.newGradientCollector()) {
