@@ -98,7 +98,8 @@ public final class TokenizeJob {
     output.cleanUp();
     long[] rows = TokenTableRows.count(hadoop, output.path(), plan.shards().stream().map(Shard::name).toList(),
         totals.rowsByShard());
-    TokenizeResult result = new TokenizeResult(output.path().toString(), rows[0] + rows[1], rows[0], rows[1],
+    long images = rows[0] / config.variants().count(); // a token row per variant, a reject per image
+    TokenizeResult result = new TokenizeResult(output.path().toString(), images + rows[1], images, rows[1],
         rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
         plan.shards().size(), plan.shards().size() - todo.size(), totals.modelLoads() + (loadedHere ? 1 : 0),
         totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
@@ -121,11 +122,13 @@ public final class TokenizeJob {
 
   /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
   private RunSpec runSpec(ShardPlan plan, ModelSource source, List<Column> passthrough) {
-    return new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
+    RunSpec spec = new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
         .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
         .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
         .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
         .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()));
+    // Absent without variants, so the runs of earlier versions still resume.
+    return config.variants().isNone() ? spec : spec.with("variants", config.variants().spec());
   }
 
   private void announce(ShardPlan plan, TokenizerManifest manifest, List<Shard> todo, ShardedOutput output) {
@@ -150,8 +153,9 @@ public final class TokenizeJob {
     boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
         || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
     int decodeThreads = TokenizeWork.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1), gpuTasks);
+    int variants = config.variants().count(); // inputs per decoded image; a batch takes whole images
     BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
-        batch -> (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * batch, decodeThreads > 0
+        batch -> variants * (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * (batch + variants - 1), decodeThreads > 0
             ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
   }
 
@@ -180,7 +184,7 @@ public final class TokenizeJob {
     TokenizeSettings settings = new TokenizeSettings(plan.listing().root(), output.path().toString(),
         config.batchSize(), config.maxPixels(), config.acceptTruncated(), config.decodeThreads(), config.device(),
         new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
-        TokenTable.footer(manifest, passthrough));
+        TokenTable.footer(manifest, passthrough, config.variants()), config.variants());
     long expected = plan.listing().format() == InputFormat.FOLDER
         ? todo.stream().mapToLong(s -> s.files().size()).sum() : -1;
     try (ShardRunner runner = new ShardRunner(spark, TokenizeWork.IMAGES, TokenizeWork.REJECTS,
