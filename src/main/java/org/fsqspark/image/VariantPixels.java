@@ -86,6 +86,11 @@ public final class VariantPixels {
     }
   }
 
+  /** Decodes {@code image} as {@link #write(PendingImage, float[])} does and returns its tencrop square. */
+  public PixelRaster square(PendingImage image) throws ImageRejectedException {
+    return square(image.decodePixels(square.maxReduction(image.width(), image.height()), channels));
+  }
+
   /** The tencrop square as 8-bit samples (gray, or interleaved RGB), as PIL's resize leaves it. */
   public PixelRaster square(ImagePixels image) {
     if (square == null) {
