@@ -138,6 +138,20 @@ public record Variants(Kind kind, double scale) implements java.io.Serializable 
     return json.append("]}").toString();
   }
 
+  /** The variants of {@link #toJson}, by their {@code spec}. */
+  public static Variants fromJson(String json) {
+    try {
+      return parse(com.google.gson.JsonParser.parseString(json).getAsJsonObject().get("spec").getAsString());
+    } catch (RuntimeException e) {
+      throw new org.fsqspark.error.BadDataException("Broken variants record '" + json + "': " + e.getMessage());
+    }
+  }
+
+  /** Position of {@code name} among {@link #names()}, or -1. */
+  public int indexOf(String name) {
+    return names().indexOf(name);
+  }
+
   private static String format(double value) {
     return value == Math.rint(value) && Math.abs(value) < 1e6 ? String.format(Locale.ROOT, "%.1f", value)
         : String.valueOf(value);

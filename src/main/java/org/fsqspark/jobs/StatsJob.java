@@ -22,6 +22,7 @@ import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TextFiles;
 import org.fsqspark.io.TokenTable;
+import org.fsqspark.io.VariantColumn;
 import org.fsqspark.report.ConsoleTable;
 import org.fsqspark.report.HistogramTable;
 import org.fsqspark.report.HtmlReport;
@@ -95,7 +96,7 @@ public final class StatsJob {
     TableManifest tableManifest = TableManifest.read(hadoop, input);
     TokenizerManifest manifest = tableManifest.manifest().orElse(null);
     spark.sparkContext().setJobDescription("fsq stats: read " + input);
-    Dataset<Row> table = spark.read().parquet(input);
+    Dataset<Row> table = VariantColumn.select(spark.read().parquet(input), config.variant(), input);
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = tableManifest.levels(config.levels(), input);
     org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
@@ -122,7 +123,7 @@ public final class StatsJob {
             console));
       }
     }
-    return new TableStatistics(input, manifest == null ? null : manifest.name() + " " + manifest.version(), levels,
+    return new TableStatistics(config.variant() == null ? input : input + " (variant " + config.variant() + ")", manifest == null ? null : manifest.name() + " " + manifest.version(), levels,
         counts.images(), counts.histogram(), cost, headerBytes);
   }
 
