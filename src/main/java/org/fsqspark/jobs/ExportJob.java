@@ -90,8 +90,7 @@ public final class ExportJob {
         task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) done -> rows.close());
       }
       return rows;
-    }).mapToPair(row -> new Tuple2<>(ExportKey.of(row.split(settings.idSplit()), settings.seed(), row.id(), row.variant()),
-        row));
+    }).mapToPair(row -> new Tuple2<>(row.key(settings.idSplit(), settings.seed()), row));
   }
 
   /** Numbers the sorted rows, sends each file's run of ranks to one task and writes it. */

@@ -22,7 +22,6 @@ import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.TableManifest;
 import org.fsqspark.io.TextFiles;
 import org.fsqspark.io.TokenTable;
-import org.fsqspark.io.VariantColumn;
 import org.fsqspark.report.ConsoleTable;
 import org.fsqspark.report.HistogramTable;
 import org.fsqspark.report.HtmlReport;
@@ -96,7 +95,7 @@ public final class StatsJob {
     TableManifest tableManifest = TableManifest.read(hadoop, input);
     TokenizerManifest manifest = tableManifest.manifest().orElse(null);
     spark.sparkContext().setJobDescription("fsq stats: read " + input);
-    Dataset<Row> table = VariantColumn.select(spark.read().parquet(input), config.variant(), input);
+    Dataset<Row> table = spark.read().parquet(input).where(config.variantCondition(hadoop, tableManifest, input));
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = tableManifest.levels(config.levels(), input);
     org.fsqspark.prior.PriorPackage prior = config.prior() == null ? null
@@ -123,8 +122,8 @@ public final class StatsJob {
             console));
       }
     }
-    return new TableStatistics(config.variant() == null ? input : input + " (variant " + config.variant() + ")", manifest == null ? null : manifest.name() + " " + manifest.version(), levels,
-        counts.images(), counts.histogram(), cost, headerBytes);
+    return new TableStatistics(config.label(input), manifest == null ? null : manifest.name() + " " + manifest.version(),
+        levels, counts.images(), counts.histogram(), cost, headerBytes);
   }
 
   /** Codes every partition's tokens under each model; a share of the partitions is decoded back and compared. */

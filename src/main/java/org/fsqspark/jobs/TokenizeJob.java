@@ -98,8 +98,8 @@ public final class TokenizeJob {
     output.cleanUp();
     long[] rows = TokenTableRows.count(hadoop, output.path(), plan.shards().stream().map(Shard::name).toList(),
         totals.rowsByShard());
-    long images = rows[0] / config.variants().count(); // a token row per variant, a reject per image
-    TokenizeResult result = new TokenizeResult(output.path().toString(), images + rows[1], images, rows[1],
+    TokenizeResult result = new TokenizeResult(output.path().toString(), config.images(rows[0]) + rows[1],
+        config.images(rows[0]), rows[1],
         rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - start) / 1e9,
         plan.shards().size(), plan.shards().size() - todo.size(), totals.modelLoads() + (loadedHere ? 1 : 0),
         totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
@@ -122,13 +122,11 @@ public final class TokenizeJob {
 
   /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
   private RunSpec runSpec(ShardPlan plan, ModelSource source, List<Column> passthrough) {
-    RunSpec spec = new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
+    return config.recordVariants(new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
         .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
         .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
         .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
-        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()));
-    // Absent without variants, so the runs of earlier versions still resume.
-    return config.variants().isNone() ? spec : spec.with("variants", config.variants().spec());
+        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList())));
   }
 
   private void announce(ShardPlan plan, TokenizerManifest manifest, List<Shard> todo, ShardedOutput output) {
@@ -153,9 +151,7 @@ public final class TokenizeJob {
     boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
         || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
     int decodeThreads = TokenizeWork.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1), gpuTasks);
-    int variants = config.variants().count(); // inputs per decoded image; a batch takes whole images
-    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
-        batch -> variants * (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * (batch + variants - 1), decodeThreads > 0
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), config.heldInputs(decodeThreads), decodeThreads > 0
             ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
   }
 

@@ -57,6 +57,17 @@ public record StatsConfig(String input, String compare, String output, String le
     this(input, compare, output, levels, compression, verifyFraction, false, null, 12, "auto");
   }
 
+  /** The SQL condition that keeps the rows {@code --variant} asks for in {@code table} (all rows without it). */
+  public String variantCondition(org.apache.hadoop.conf.Configuration conf, org.fsqspark.io.TableManifest manifest,
+      String table) {
+    return org.fsqspark.io.VariantFilter.condition(conf, manifest.partFiles(), variant, table);
+  }
+
+  /** How the report names {@code table}: with the variant when only one is measured. */
+  public String label(String table) {
+    return variant == null ? table : table + " (variant " + variant + ")";
+  }
+
   /** Statistics of one table with compression cost, every stream verified. */
   public static StatsConfig of(String input, String output) {
     return new StatsConfig(input, null, output, null, true, 1.0);

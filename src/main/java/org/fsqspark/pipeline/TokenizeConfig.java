@@ -80,6 +80,26 @@ public record TokenizeConfig(
         decodeThreads, overwrite, progressSeconds, acceptTruncated, Variants.NONE);
   }
 
+  /** Images in a table of {@code rows} token rows: a row per variant of every image. */
+  public long images(long rows) {
+    return rows / variants.count();
+  }
+
+  /** {@code spec} with the variants added when there are any: absent without, so earlier runs still resume. */
+  public org.fsqspark.shard.RunSpec recordVariants(org.fsqspark.shard.RunSpec spec) {
+    return variants.isNone() ? spec : spec.with("variants", variants.spec());
+  }
+
+  /**
+   * Model inputs a tokenize task holds for batches of {@code batch} images: the window the decode threads fill
+   * ahead (2 batches, at least 8 images) and the batch and its copy for the encoder; an image brings all its
+   * variants, and a batch takes whole images, so it may hold {@code variants - 1} rows more.
+   */
+  public java.util.function.LongUnaryOperator heldInputs(int decodeThreads) {
+    int n = variants.count();
+    return batch -> n * (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * (batch + n - 1);
+  }
+
   public TokenizeConfig withVariants(Variants newVariants) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
         filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, newVariants);

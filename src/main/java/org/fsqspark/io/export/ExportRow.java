@@ -43,6 +43,11 @@ public record ExportRow(String id, int[] tokens, int gridHeight, int gridWidth, 
     return new ExportRow(id == null ? "" : id, new int[0], 0, 0, -1, -1, null, source, problem, null);
   }
 
+  /** The row's place in the export: its split, then its shuffle key under {@code seed}. */
+  public ExportKey key(org.fsqspark.io.IdSplit idSplit, long seed) {
+    return ExportKey.of(split(idSplit), seed, id, variant);
+  }
+
   /** Where the row goes: rejects when it has a problem, else validation or train by its id's hash. */
   public Split split(org.fsqspark.io.IdSplit idSplit) {
     if (problem != null) {
