@@ -104,6 +104,13 @@ class VariantTablesCommandTest {
     assertThat(splitsOfId).hasSize(IMAGES).allSatisfy((id, splits) -> assertThat(splits).as(id).hasSize(1));
     assertThat(splitsOfId.values().stream().filter(s -> s.contains("validation"))).isNotEmpty();
     assertThat(Files.readString(parquet.resolve("_export.json"))).contains("\"variants_spec\": \"flip\"");
+    // Hugging Face datasets checks its features against the files' columns: the variant must be among them.
+    try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(
+            parquet.resolve("train/part-00000.parquet").toUri()), new org.apache.hadoop.conf.Configuration()))) {
+      assertThat(footer.getFooter().getFileMetaData().getKeyValueMetaData().get("huggingface"))
+          .contains("\"variant\":{\"dtype\":\"string\"");
+    }
 
     Path bin = work.resolve("export-bin");
     result = CliRunner.run("export", "--master", "local[2]", "--conf", "spark.ui.enabled=false", "--input",

@@ -95,7 +95,7 @@ public final class ShardWriter {
     String label = plan.labelColumn();
     List<Column> passthrough = label == null ? List.of() : List.of(Column.optional(label, ColumnType.LONG));
     Map<String, String> footer = new LinkedHashMap<>(TokenTable.footer(plan.manifest(), passthrough, plan.variants()));
-    footer.put(HuggingFaceFeatures.KEY, HuggingFaceFeatures.of(label, plan.classes()));
+    footer.put(HuggingFaceFeatures.KEY, HuggingFaceFeatures.of(label, plan.classes(), !plan.variants().isNone()));
     footer.put(EXPORT_KEY, exportFacts(plan, files.split()));
     Path target = files.temporary(attempt, files.mainName());
     boolean variants = !plan.variants().isNone();
