@@ -23,8 +23,7 @@ import org.fsqspark.contract.Variants;
 import org.fsqspark.error.BadInputException;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.PendingImage;
-import org.fsqspark.image.PixelRaster;
-import org.fsqspark.image.VariantPixels;
+import org.fsqspark.image.Preprocessor;
 import org.fsqspark.io.ModelSources;
 import org.fsqspark.io.TokenTable;
 import org.fsqspark.pipeline.TokenizeConfig;
@@ -62,16 +61,24 @@ class VariantsTokenizeTest {
     // The centre crop of the 31x31 square, and its mirror, as lossless PNGs of exactly the model's 28x28 input.
     TokenizerManifest manifest = TokenizerManifest.fromJson(ModelSources.open(new org.apache.hadoop.conf.Configuration(),
         "default").manifestJson(), "default");
-    VariantPixels pixels = new VariantPixels(tencrop, manifest.channels(), manifest.inputHeight(),
-        manifest.inputWidth(), manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
     Path crops = Files.createDirectories(work.resolve("crops"));
     Path mirrored = Files.createDirectories(work.resolve("mirrored-crops"));
     for (String photo : PHOTOS) {
       byte[] bytes = Files.readAllBytes(photos.resolve(photo));
       try (PendingImage image = new ImageDecoder().open(bytes, photo)) {
-        PixelRaster square = pixels.square(image);
-        assertThat(square.width()).isEqualTo(31);
-        BufferedImage centre = gray(pixels.crop(square, Variants.Crop.CENTRE));
+        // The square made here from the public preprocessor, not by VariantPixels: 31x31 (round(1.1 x 28)) in
+        // [0, 1], rounded to 8-bit samples; the centre crop at torchvision's offset, Python's round((31 - 28) / 2)
+        // = round(1.5) = 2 (half to even).
+        Preprocessor resize = new Preprocessor(1, 31, 31, manifest.resize(), 0f, 1f);
+        float[] floats = new float[31 * 31];
+        resize.write(image.decodePixels(resize.maxReduction(image.width(), image.height()), 1), floats, 0);
+        BufferedImage centre = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 28; y++) {
+          for (int x = 0; x < 28; x++) {
+            centre.getRaster().setSample(x, y, 0, Math.max(0, Math.min(255, Math.round(floats[(y + 2) * 31 + x + 2]
+                * 255f))));
+          }
+        }
         ImageIO.write(centre, "png", crops.resolve(photo + ".png").toFile());
         ImageIO.write(mirror(centre), "png", mirrored.resolve(photo + ".png").toFile());
       }
@@ -156,17 +163,6 @@ class VariantsTokenizeTest {
     }
     assertThat(rows.count()).isEqualTo(result.tokenized() * variants.count());
     return table;
-  }
-
-  private static BufferedImage gray(PixelRaster raster) {
-    BufferedImage image = new BufferedImage(raster.width(), raster.height(), BufferedImage.TYPE_BYTE_GRAY);
-    for (int y = 0; y < raster.height(); y++) {
-      for (int x = 0; x < raster.width(); x++) {
-        int at = raster.offset() + y * raster.rowStride() + x * raster.pixelStride();
-        image.getRaster().setSample(x, y, 0, raster.samples()[at] & 0xff);
-      }
-    }
-    return image;
   }
 
   private static BufferedImage mirror(BufferedImage source) {
