@@ -22,7 +22,9 @@ import org.fsqspark.error.BadInputException;
             + "one folder per split, Hugging Face datasets features in the footers. bin: little-endian uint16 "
             + "tokens (uint32 above 65,536 values) per split and file, a NumPy index (offset, grid, label), ids, "
             + "and header.json. Rows with invalid tokens go to _rejects/. A killed export, run again with the same "
-            + "options, keeps the files it committed and writes the rest."})
+            + "options, keeps the files it committed and writes the rest. A table tokenized with --variants keeps "
+            + "its variant column (parquet) or a variant field in the index (bin); all variants of an id go to "
+            + "the same split, and the header lists them."})
 final class ExportCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;

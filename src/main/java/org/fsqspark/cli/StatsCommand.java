@@ -41,6 +41,11 @@ final class StatsCommand implements Callable<Integer> {
           + " or --input A --compare B.")
   java.util.List<String> compare;
 
+  @Option(names = "--variant", paramLabel = "NAME",
+      description = "Measure only the rows of one augmentation variant (tokenize --variants), e.g. original or"
+          + " centre; tables without a variant column hold only 'original' (default: every row).")
+  String variant;
+
   @Option(names = "--no-compression", description = "Skip the compression cost (histogram statistics only).")
   boolean noCompression;
 
@@ -88,7 +93,7 @@ final class StatsCommand implements Callable<Integer> {
           "Missing required option: '--input=URI' (or give two tables with --compare A B)");
     }
     StatsConfig config = new StatsConfig(first, second, output, levels, !noCompression, verify, overwrite, prior,
-        priorSteps, priorDevice);
+        priorSteps, priorDevice, variant);
     PrintWriter out = spec.commandLine().getOut();
     java.util.Map<String, String> settings = sparkOptions.settingsReaching(spec.commandLine().getErr(), first,
         second, output);

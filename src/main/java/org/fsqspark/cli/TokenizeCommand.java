@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.pipeline.TokenizeConfig;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
             + "(runs of files, one Parquet file, one tar); each shard's output is committed on its own, so "
             + "re-running the same command after a failure finishes the missing shards and never duplicates "
             + "rows. --output gets:",
-        "  part-NNNNN.parquet  id, tokens, grid_h, grid_w, height, width, --keep columns",
+        "  part-NNNNN.parquet  id, tokens, grid_h, grid_w, height, width, [variant,] --keep columns",
         "  _rejects/           what could not be tokenized: id, source, stage, error",
         "  _tokenizer.json     the tokenizer manifest (also in every Parquet footer)",
         "  _job.json           written last, once the table is complete: counts, settings",
@@ -65,6 +66,14 @@ final class TokenizeCommand implements Callable<Integer> {
   @Option(names = "--id-column", paramLabel = "NAME",
       description = "Parquet column with ids (default: <file name>#<row>).")
   String idColumn;
+
+  @Option(names = "--variants", defaultValue = "none", paramLabel = "none|flip|tencrop[:SCALE]",
+      description = "Augmentation variants, one token row each, from one decode of the image: none (one row, no"
+          + " variant column); flip (variant original and flip, its horizontal mirror); tencrop[:SCALE] (LlamaGen's"
+          + " ten crops: the image brought to round(SCALE x input size), SCALE 1..4, default 1.1, then crops of the"
+          + " input size: top-left, top-right, bottom-left, bottom-right, centre, and each mirrored, named"
+          + " top-left-flip ... centre-flip). Rows of one image share its id (default: ${DEFAULT-VALUE}).")
+  String variants;
 
   @Option(names = "--batch-size", defaultValue = "64", paramLabel = "N",
       description = "Images per encoder call (default: ${DEFAULT-VALUE}).")
@@ -117,7 +126,7 @@ final class TokenizeCommand implements Callable<Integer> {
   public Integer call() {
     TokenizeConfig config = new TokenizeConfig(input, "auto".equalsIgnoreCase(format) ? null : InputFormat.parse(format),
         output, model, keep, imageColumn, idColumn, batchSize, maxPixels, DeviceRequest.parse(device, allowCpuFallback),
-        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
+        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, Variants.parse(variants));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Map<String, String> settings = sparkOptions.settingsReaching(err, input, output);
@@ -139,6 +148,10 @@ final class TokenizeCommand implements Callable<Integer> {
           .filter(org.apache.spark.sql.functions.col("id").endsWith("#unreadable")).count();
       out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
           result.inputs() - unreadable, result.rejected() - unreadable, result.output());
+      if (!config.variants().isNone()) {
+        out.printf(Locale.ROOT, "%d token rows: %d variants per image (%s)%n", result.tokenized()
+            * config.variants().count(), config.variants().count(), String.join(", ", config.variants().names()));
+      }
       if (unreadable > 0) {
         out.printf(Locale.ROOT, "%d file(s) could not be read (a tar that breaks off, a Parquet file that is not"
             + " readable or has another image column): the rows with id FILE#unreadable in _rejects say why%n", unreadable);

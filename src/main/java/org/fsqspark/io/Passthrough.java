@@ -46,7 +46,8 @@ public final class Passthrough {
       case WDS -> wdsColumns(conf, plan.shards().get(0).files().get(0).path(), keep);
     };
     for (Column column : columns) {
-      if (TokenTable.SCHEMA.getFieldIndex(column.name()).isDefined()) {
+      // 'variant' too: readers take a column of that name for the rows' augmentation variant.
+      if (TokenTable.SCHEMA.getFieldIndex(column.name()).isDefined() || column.name().equals(TokenTable.VARIANT)) {
         throw new BadInputException("--keep " + column.name() + " clashes with the token table's own column '"
             + column.name() + "'");
       }

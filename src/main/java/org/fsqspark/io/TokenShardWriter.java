@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.fsqspark.contract.RejectStage;
+import org.fsqspark.contract.Variants;
 
 /**
  * The two files of one tokenized shard: its token rows (the table's columns, then the passthrough columns, the
@@ -17,12 +18,24 @@ import org.fsqspark.contract.RejectStage;
 public final class TokenShardWriter implements Closeable {
   private final ParquetRowWriter tokens;
   private final RejectsFile rejects;
+  /** Whether rows carry the {@code variant} column (after width, before the passthrough columns). */
+  private final boolean variants;
   private boolean closed;
 
   public TokenShardWriter(Configuration conf, Path tokensFile, Path rejectsFile, List<Column> passthrough,
       Map<String, String> footer) throws IOException {
+    this(conf, tokensFile, rejectsFile, passthrough, footer, false);
+  }
+
+  /** A writer whose rows carry the {@code variant} column when {@code variants} is true. */
+  public TokenShardWriter(Configuration conf, Path tokensFile, Path rejectsFile, List<Column> passthrough,
+      Map<String, String> footer, boolean variants) throws IOException {
     List<Column> columns = new ArrayList<>(TokenTable.COLUMNS);
+    if (variants) {
+      columns.add(TokenTable.VARIANT_COLUMN);
+    }
     columns.addAll(passthrough);
+    this.variants = variants;
     this.tokens = new ParquetRowWriter(conf, tokensFile, columns, footer);
     // Lazy: no empty rejects file when nothing was rejected; a glob over the whole folder (DuckDB's
     // tokens/**/*.parquet) would meet their other schema in every table, not only in tables that have rejects.
@@ -32,14 +45,24 @@ public final class TokenShardWriter implements Closeable {
   /** Writes a token row: id, tokens, grid_h, grid_w, height, width, then the passthrough values. */
   public void addTokens(String id, int[] indices, int gridHeight, int gridWidth, int height, int width,
       Object[] passthrough) throws IOException {
-    Object[] row = new Object[TokenTable.COLUMNS.size() + passthrough.length];
+    addTokens(id, Variants.ORIGINAL, indices, gridHeight, gridWidth, height, width, passthrough);
+  }
+
+  /** Writes a token row of one variant; {@code variant} is written only by a writer made with variants. */
+  public void addTokens(String id, String variant, int[] indices, int gridHeight, int gridWidth, int height,
+      int width, Object[] passthrough) throws IOException {
+    int own = TokenTable.COLUMNS.size() + (variants ? 1 : 0);
+    Object[] row = new Object[own + passthrough.length];
     row[0] = id;
     row[1] = indices;
     row[2] = gridHeight;
     row[3] = gridWidth;
     row[4] = height;
     row[5] = width;
-    System.arraycopy(passthrough, 0, row, TokenTable.COLUMNS.size(), passthrough.length);
+    if (variants) {
+      row[TokenTable.COLUMNS.size()] = variant;
+    }
+    System.arraycopy(passthrough, 0, row, own, passthrough.length);
     tokens.write(row);
   }
 

@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.error.BadDataException;
 
 /**
@@ -32,6 +33,15 @@ public final class TokenTable {
   public static final String GRID_W = "grid_w";
   public static final String HEIGHT = "height";
   public static final String WIDTH = "width";
+  /**
+   * Which augmentation variant a row holds ({@code --variants}), after {@code width}; only in tables tokenized
+   * with variants. A table without it has one row per image, read as {@link Variants#ORIGINAL}.
+   */
+  public static final String VARIANT = "variant";
+  /** The variant column. */
+  public static final Column VARIANT_COLUMN = Column.required(VARIANT, ColumnType.STRING);
+  /** Footer key of the variants' JSON ({@link Variants#toJson}) in tables tokenized with variants. */
+  public static final String VARIANTS_KEY = "fsq.variants";
 
   /** Key of the manifest JSON in the field metadata of {@code tokens}. */
   public static final String MANIFEST_KEY = "fsq.tokenizer";
@@ -71,6 +81,14 @@ public final class TokenTable {
    * (with the manifest as field metadata of {@code tokens}) so Spark reads exact types and the manifest too.
    */
   public static Map<String, String> footer(TokenizerManifest manifest, List<Column> passthrough) {
+    return footer(manifest, passthrough, Variants.NONE);
+  }
+
+  /**
+   * The footer of a token file with {@code variants}: without variants exactly {@link #footer(TokenizerManifest,
+   * List)}; with them the {@code variant} column after {@code width} and the variants under {@link #VARIANTS_KEY}.
+   */
+  public static Map<String, String> footer(TokenizerManifest manifest, List<Column> passthrough, Variants variants) {
     String json = manifest.toJson();
     List<StructField> fields = new ArrayList<>();
     for (Column column : COLUMNS) {
@@ -78,11 +96,18 @@ public final class TokenTable {
           ? new MetadataBuilder().putString(MANIFEST_KEY, json).build() : Metadata.empty();
       fields.add(DataTypes.createStructField(column.name(), column.type().sparkType(), column.nullable(), metadata));
     }
-    for (Column column : passthrough) {
+    List<Column> extra = new ArrayList<>(passthrough);
+    if (!variants.isNone()) {
+      extra.add(0, VARIANT_COLUMN);
+    }
+    for (Column column : extra) {
       fields.add(DataTypes.createStructField(column.name(), column.type().sparkType(), column.nullable()));
     }
     Map<String, String> footer = new LinkedHashMap<>();
     footer.put(MANIFEST_KEY, json);
+    if (!variants.isNone()) {
+      footer.put(VARIANTS_KEY, variants.toJson());
+    }
     footer.put(SPARK_ROW_METADATA, new StructType(fields.toArray(new StructField[0])).json());
     return footer;
   }

@@ -54,7 +54,7 @@ public final class ExportJob {
       JavaPairRDD<ExportKey, ExportRow> keyed = runner.read("fsq export: read " + config.input(),
               table.files().stream().map(Path::toString).toList(),
               new ExportWork.Read(config.input(), table.manifest(), prepared.label(), settings.prefixLabel()))
-          .mapToPair(row -> new Tuple2<>(ExportKey.of(row.split(settings.idSplit()), settings.seed(), row.id()), row));
+          .mapToPair(row -> new Tuple2<>(row.key(settings.idSplit(), settings.seed()), row));
       JavaPairRDD<ExportKey, ExportRow> sorted = keyed.sortByKey(true, Math.max(1, keyed.getNumPartitions()));
       // One pass over the sorted rows counts each partition: the splits' sizes and every partition's first rank.
       List<long[]> perPartition = sorted.mapPartitions(rows -> {

@@ -97,7 +97,7 @@ public final class StatsJob {
     TableManifest tableManifest = TableManifest.read(hadoop, input);
     TokenizerManifest manifest = tableManifest.manifest().orElse(null);
     spark.sparkContext().setJobDescription("fsq stats: read " + input);
-    Dataset<Row> table = spark.read().parquet(input);
+    Dataset<Row> table = spark.read().parquet(input).where(config.variantCondition(hadoop, tableManifest, input));
     TokenTable.checkSchema(table.schema(), input);
     Levels levels = tableManifest.levels(config.levels(), input);
     PriorPackage prior = config.prior() == null ? null
@@ -124,8 +124,8 @@ public final class StatsJob {
             console));
       }
     }
-    return new TableStatistics(input, manifest == null ? null : manifest.name() + " " + manifest.version(), levels,
-        counts.images(), counts.histogram(), cost, headerBytes);
+    return new TableStatistics(config.label(input), manifest == null ? null : manifest.name() + " " + manifest.version(),
+        levels, counts.images(), counts.histogram(), cost, headerBytes);
   }
 
   /** Codes every partition's tokens under each model; a share of the partitions is decoded back and compared. */

@@ -115,9 +115,8 @@ public final class TokenizeJob {
     boolean gpuTasks = spark.sparkContext().isLocal() ? device.resolve(null).isGpu() : "gpu".equals(device.kind())
         || ("auto".equals(device.kind()) && conf.getDouble("spark.task.resource.gpu.amount", 0) > 0);
     int decodeThreads = TokenizeWork.decodeThreads(config.decodeThreads(), conf.getInt("spark.task.cpus", 1), gpuTasks);
-    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(),
-        batch -> (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * batch, decodeThreads > 0
-            ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
+    BatchMemory.check(spark.sparkContext(), manifest, config.batchSize(), config.heldInputs(decodeThreads),
+        decodeThreads > 0 ? "2 batches decoded ahead, the batch and its copy for the encoder" : "the batch and its copy for the encoder");
   }
 
   /**

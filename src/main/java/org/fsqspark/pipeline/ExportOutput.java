@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.io.OutputFolder;
+import org.fsqspark.io.PartVariants;
 import org.fsqspark.io.OutputKind;
 import org.fsqspark.io.TextFiles;
 import org.fsqspark.io.TokenTableReader;
@@ -44,8 +46,11 @@ public final class ExportOutput {
     this.console = console;
   }
 
-  /** The checked input table, its label column (or null), and the output folder with its run file written. */
-  public record Prepared(TokenTableReader table, String label, Path output) {}
+  /**
+   * The checked input table, its label column (or null), the output folder with its run file written, and the
+   * table's augmentation variants.
+   */
+  public record Prepared(TokenTableReader table, String label, Path output, Variants variants) {}
 
   /** Checks the input and output (resuming an unfinished export of the same run) and writes the run file. */
   public Prepared prepare() {
@@ -54,6 +59,7 @@ public final class ExportOutput {
         new OutputFolder.Input("--input", config.input()));
     TokenTableReader table = TokenTableReader.open(hadoop, config.input());
     String label = ExportPlan.labelColumn(table, config.settings());
+    Variants variants = PartVariants.ofTable(hadoop, table.files(), config.input());
     ExportRun run = ExportRun.of(config.settings(), qualified(config.input()), parts(table));
     Path output = folder.path();
     if (folder.holdsEarlierRun()) {
@@ -62,7 +68,7 @@ public final class ExportOutput {
     }
     folder.prepare();
     TextFiles.write(hadoop, new Path(output, ExportRun.FILE), run.toJson());
-    return new Prepared(table, label, output);
+    return new Prepared(table, label, output, variants);
   }
 
   /** The plan of the counted rows ({@link ExportCounts} per sorted partition); prints the split sizes. */
@@ -74,8 +80,12 @@ public final class ExportOutput {
     console.printf(Locale.ROOT, "export: %,d rows: %,d train, %,d validation, %,d rejected; %d files%n",
         layout.totalRows(), counts[0], counts[1], counts[2], layout.partitions());
     console.flush();
+    if (!prepared.variants().isNone()) {
+      console.printf(Locale.ROOT, "export: %d variants per image (%s); all of an id go to one split%n",
+          prepared.variants().count(), String.join(", ", prepared.variants().names()));
+    }
     return new ExportPlan(config.settings(), layout, prepared.table().manifest(), config.input(), prepared.label(),
-        classes);
+        classes, prepared.variants());
   }
 
   /** Deletes the temporary files, writes the header that marks the export complete and prints the summary. */

@@ -17,12 +17,15 @@ public final class ExportRows implements ShardSource.Rows<ExportRow> {
   private final TokenTableReader.RowStream rows;
   private final String source;
   private final RowRules rules;
+  /** Where the variant is among the read columns, or -1 for a part without a variant column. */
+  private final int variantAt;
   private ExportRow pending;
 
-  private ExportRows(TokenTableReader.RowStream rows, String source, RowRules rules) {
+  private ExportRows(TokenTableReader.RowStream rows, String source, RowRules rules, int variantAt) {
     this.rows = rows;
     this.source = source;
     this.rules = rules;
+    this.variantAt = variantAt;
   }
 
   /** Opens one part file that the driver already checked; {@code label} is the class column or null. */
@@ -30,10 +33,15 @@ public final class ExportRows implements ShardSource.Rows<ExportRow> {
       String label, boolean prefixLabel) {
     RowRules rules = new RowRules(manifest.levels().codebookSize(), manifest.gridHeight(), manifest.gridWidth(),
         prefixLabel);
-    List<String> passthrough = label == null ? List.of(TokenTable.HEIGHT, TokenTable.WIDTH)
-        : List.of(TokenTable.HEIGHT, TokenTable.WIDTH, label);
+    List<String> passthrough = new java.util.ArrayList<>(label == null ? List.of(TokenTable.HEIGHT, TokenTable.WIDTH)
+        : List.of(TokenTable.HEIGHT, TokenTable.WIDTH, label));
     TokenTableReader part = TokenTableReader.ofCheckedFiles(conf, input, List.of(new Path(file)), manifest, 0);
-    return new ExportRows(part.rows(new IdSplit(0), IdSplit.Part.ALL, passthrough), file, rules);
+    int variantAt = -1;
+    if (part.primitiveColumn(TokenTable.VARIANT) != null) {
+      variantAt = passthrough.size();
+      passthrough.add(TokenTable.VARIANT);
+    }
+    return new ExportRows(part.rows(new IdSplit(0), IdSplit.Part.ALL, passthrough), file, rules, variantAt);
   }
 
   @Override
@@ -46,7 +54,13 @@ public final class ExportRows implements ShardSource.Rows<ExportRow> {
 
   private ExportRow advance() {
     try {
-      return rows.hasNext() ? ExportRow.of(rows.next(), source, rules) : null;
+      if (!rows.hasNext()) {
+        return null;
+      }
+      org.fsqspark.io.TokenRow row = rows.next();
+      ExportRow exported = ExportRow.of(row, source, rules);
+      return variantAt < 0 ? exported : exported.withVariant(row.passthrough()[variantAt] == null ? null
+          : row.passthrough()[variantAt].toString());
     } catch (TokenTableReader.DamagedRowException e) {
       // The reader has consumed the damaged row; the stream goes on with the next one.
       return ExportRow.unreadable(e.id(), source, e.getMessage());

@@ -5,10 +5,14 @@ import java.util.List;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.model.PixelBatch;
 
-/** Images waiting for the encoder, copied into one NCHW buffer when the batch runs. */
+/**
+ * Images waiting for the encoder, copied into one NCHW buffer when the batch runs. An image with variants
+ * ({@code --variants}) holds several encoder rows, one per variant, and always goes whole into one batch.
+ */
 final class ImageBatch {
   private final List<Prepared> images = new ArrayList<>();
   private float[] buffer;
+  private int rows;
 
   static ImageBatch of(Prepared image) {
     ImageBatch batch = new ImageBatch();
@@ -18,6 +22,12 @@ final class ImageBatch {
 
   void add(Prepared image) {
     images.add(image);
+    rows += image.pixels().length;
+  }
+
+  /** Encoder rows: the images' variants. */
+  int rows(TokenizerManifest manifest) {
+    return rows / (manifest.channels() * manifest.inputHeight() * manifest.inputWidth());
   }
 
   List<Prepared> images() {
@@ -30,16 +40,18 @@ final class ImageBatch {
 
   void clear() {
     images.clear();
+    rows = 0;
   }
 
   PixelBatch pixels(TokenizerManifest manifest) {
-    int per = images.get(0).pixels().length;
-    if (buffer == null || buffer.length < per * images.size()) {
-      buffer = new float[per * images.size()];
+    if (buffer == null || buffer.length < rows) {
+      buffer = new float[rows];
     }
-    for (int i = 0; i < images.size(); i++) {
-      System.arraycopy(images.get(i).pixels(), 0, buffer, i * per, per);
+    int at = 0;
+    for (Prepared image : images) {
+      System.arraycopy(image.pixels(), 0, buffer, at, image.pixels().length);
+      at += image.pixels().length;
     }
-    return new PixelBatch(buffer, images.size(), manifest.channels(), manifest.inputHeight(), manifest.inputWidth());
+    return new PixelBatch(buffer, rows(manifest), manifest.channels(), manifest.inputHeight(), manifest.inputWidth());
   }
 }

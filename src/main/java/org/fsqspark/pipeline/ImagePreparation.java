@@ -4,12 +4,13 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.fsqspark.contract.RejectStage;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.image.DecodeBudget;
 import org.fsqspark.image.DecodeMemoryException;
 import org.fsqspark.image.ImageDecoder;
 import org.fsqspark.image.ImageRejectedException;
 import org.fsqspark.image.PendingImage;
-import org.fsqspark.image.Preprocessor;
+import org.fsqspark.image.VariantPixels;
 import org.fsqspark.io.InputRecord;
 
 /**
@@ -25,11 +26,18 @@ final class ImagePreparation {
   private final TokenizerManifest manifest;
   private final long maxPixels;
   private final boolean acceptTruncated;
+  private final Variants variants;
 
   ImagePreparation(TokenizerManifest manifest, long maxPixels, boolean acceptTruncated) {
+    this(manifest, maxPixels, acceptTruncated, Variants.NONE);
+  }
+
+  /** Preparation of every image's {@code variants}, one after another in its pixels, from one decode. */
+  ImagePreparation(TokenizerManifest manifest, long maxPixels, boolean acceptTruncated, Variants variants) {
     this.manifest = manifest;
     this.maxPixels = maxPixels;
     this.acceptTruncated = acceptTruncated;
+    this.variants = variants;
   }
 
   /**
@@ -39,8 +47,8 @@ final class ImagePreparation {
   Prepared prepare(InputRecord record) {
     ImageDecoder decoder = acceptTruncated ? new ImageDecoder(maxPixels).acceptingTruncated()
         : new ImageDecoder(maxPixels);
-    Preprocessor preprocessor = new Preprocessor(manifest.channels(), manifest.inputHeight(), manifest.inputWidth(),
-        manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
+    VariantPixels preprocessor = new VariantPixels(variants, manifest.channels(), manifest.inputHeight(),
+        manifest.inputWidth(), manifest.resize(), manifest.pixelMin(), manifest.pixelMax());
     try {
       byte[] bytes = record.bytes().read();
       try (PendingImage pending = decoder.open(bytes, record.source());
@@ -49,7 +57,7 @@ final class ImagePreparation {
         beforePreprocessing.accept(pending);
         float[] pixels = new float[preprocessor.valuesPerImage()];
         try {
-          preprocessor.write(pending, pixels, 0);
+          preprocessor.write(pending, pixels);
         } catch (OutOfMemoryError e) {
           throw new DecodeMemoryException("ran out of heap preprocessing " + record.source() + " ("
               + pending.width() + "x" + pending.height() + " pixels): give the executors more memory, or lower"

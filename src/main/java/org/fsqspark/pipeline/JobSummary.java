@@ -18,6 +18,10 @@ public final class JobSummary {
     root.addProperty("max_pixels", config.maxPixels());
     root.addProperty("accept_truncated", config.acceptTruncated());
     root.addProperty("device", config.device().kind() + (config.device().ordinal() >= 0 ? ":" + config.device().ordinal() : ""));
+    if (!config.variants().isNone()) {
+      // Rows per image, in the order they are written; a table without this key has one row per image.
+      root.add("variants", com.google.gson.JsonParser.parseString(config.variants().toJson()));
+    }
     root.addProperty("inputs", result.inputs());
     root.addProperty("tokenized", result.tokenized());
     root.addProperty("rejected", result.rejected());

@@ -17,6 +17,7 @@ import org.fsqspark.image.ImageEncoder;
 import org.fsqspark.image.Psnr;
 import org.fsqspark.io.DecodedTables;
 import org.fsqspark.io.ParquetRowWriter;
+import org.fsqspark.io.PartVariants;
 import org.fsqspark.io.RejectsFile;
 import org.fsqspark.io.SafePaths;
 import org.fsqspark.io.TextFiles;
@@ -52,6 +53,8 @@ final class PartDecoder {
   private long compared;
   private double psnrSum;
   private long missing;
+  /** The part's augmentation variants: rows with a variant column are named and compared by variant too. */
+  private PartVariants variants = PartVariants.NONE;
 
   PartDecoder(TablePart part, ShardContext context, TokenizerManifest manifest, DecodeSettings settings,
       Predictor<TokenBatch, PixelBatch> predictor) {
@@ -73,10 +76,12 @@ final class PartDecoder {
     Path rejects = commit.stage("rejects.parquet", TokenTable.REJECTS_DIR + "/" + name);
     Path marker = commit.stage("json", DecodeWork.MARKERS + "/" + part.name() + ".json");
     boolean finished = false;
+    variants = PartVariants.read(conf, new Path(part.path()));
     try (ParquetRowWriter imageWriter = images == null ? null : writer(images, DecodedTables.IMAGE_COLUMNS);
         ParquetRowWriter psnrWriter = psnr == null ? null : writer(psnr, DecodedTables.PSNR_COLUMNS);
         RejectsFile rejectRows = RejectsFile.lazy(conf, rejects);
-        TokenPartReader rows = TokenPartReader.open(conf, new Path(part.path()))) {
+        TokenPartReader rows = TokenPartReader.open(conf, new Path(part.path()),
+            variants.column() ? List.of(TokenTable.VARIANT) : List.of())) {
       imageRows = imageWriter;
       psnrRows = psnrWriter;
       decodeAll(rows, rejectRows);
@@ -100,7 +105,11 @@ final class PartDecoder {
   }
 
   private ParquetRowWriter writer(Path file, List<org.fsqspark.io.Column> columns) throws IOException {
-    return new ParquetRowWriter(conf, file, columns, Map.of());
+    List<org.fsqspark.io.Column> all = new ArrayList<>(columns);
+    if (variants.column()) {
+      all.add(TokenTable.VARIANT_COLUMN);
+    }
+    return new ParquetRowWriter(conf, file, all, Map.of());
   }
 
   private DecodeShardResult result(boolean committed) {
@@ -112,6 +121,7 @@ final class PartDecoder {
     int perImage = manifest.tokensPerImage();
     int[] tokens = new int[settings.batchSize() * perImage];
     List<String> ids = new ArrayList<>();
+    List<String> rowVariants = new ArrayList<>();
     while (rows.hasNext()) {
       TokenPartReader.Row row = rows.next();
       String problem = row.id() == null ? "id is null" : TokenTable.tokenProblem(row.tokens(), row.gridHeight(),
@@ -127,16 +137,17 @@ final class PartDecoder {
         tokens[ids.size() * perImage + i] = row.tokens().get(i);
       }
       ids.add(row.id());
+      rowVariants.add(variants.column() ? String.valueOf(row.passthrough()[0]) : null);
       if (ids.size() == settings.batchSize()) {
-        decode(tokens, ids);
+        decode(tokens, ids, rowVariants);
       }
     }
     if (!ids.isEmpty()) {
-      decode(tokens, ids);
+      decode(tokens, ids, rowVariants);
     }
   }
 
-  private void decode(int[] tokens, List<String> ids) throws IOException {
+  private void decode(int[] tokens, List<String> ids, List<String> rowVariants) throws IOException {
     PixelBatch pixels;
     try {
       pixels = predictor.predict(new TokenBatch(tokens, ids.size(), manifest.gridHeight(), manifest.gridWidth()));
@@ -145,32 +156,37 @@ final class PartDecoder {
     }
     int per = pixels.channels() * pixels.height() * pixels.width();
     for (int i = 0; i < ids.size(); i++) {
-      write(ids.get(i), ImageEncoder.png(pixels.pixels(), i * per, pixels.channels(), pixels.height(), pixels.width(),
+      write(ids.get(i), rowVariants.get(i), ImageEncoder.png(pixels.pixels(), i * per, pixels.channels(), pixels.height(), pixels.width(),
           manifest.pixelMin(), manifest.pixelMax()));
       if (originals != null) {
-        compare(ids.get(i), pixels.pixels(), i * per, per);
+        compare(ids.get(i), rowVariants.get(i), pixels.pixels(), i * per, per);
       }
     }
     images += ids.size();
     context.add(DecodeWork.IMAGES, ids.size());
     ids.clear();
+    rowVariants.clear();
   }
 
-  /** One decoded image: a row of the image table, or a PNG file named by its id under images/. */
-  private void write(String id, byte[] png) throws IOException {
+  /**
+   * One decoded image: a row of the image table, or a PNG file named by its id under images/; a row of a
+   * table with variants carries its variant, and its file is {@code <id without extension>.<variant>.png}, so
+   * the variants of one id never write the same file.
+   */
+  private void write(String id, String variant, byte[] png) throws IOException {
     if (imageRows != null) {
-      imageRows.write(new Object[] {id, png});
+      imageRows.write(variant == null ? new Object[] {id, png} : new Object[] {id, png, variant});
       return;
     }
-    String stem = id.replaceFirst("(?i)\\.(png|jpe?g|webp|bmp|gif|tiff?)$", "");
+    String stem = id.replaceFirst("(?i)\\.(png|jpe?g|webp|bmp|gif|tiff?)$", "") + (variant == null ? "" : "." + variant);
     FileSystem fs = output.getFileSystem(conf);
     try (FSDataOutputStream out = fs.create(SafePaths.under(new Path(output, "images"), stem, ".png"), true)) {
       out.write(png);
     }
   }
 
-  private void compare(String id, float[] reconstruction, int offset, int per) throws IOException {
-    float[] original = originals.load(id);
+  private void compare(String id, String variant, float[] reconstruction, int offset, int per) throws IOException {
+    float[] original = originals.load(id, variant, variants.variants());
     if (original == null) {
       missing++;
       return;
@@ -179,10 +195,11 @@ final class PartDecoder {
     float[] unitReconstruction = Psnr.toUnit(reconstruction, offset, per, manifest.pixelMin(), manifest.pixelMax(),
         true);
     double value = Psnr.between(unitOriginal, unitReconstruction);
-    psnrRows.write(new Object[] {id, value});
+    psnrRows.write(variant == null ? new Object[] {id, value} : new Object[] {id, value, variant});
     compared++;
     psnrSum += value;
-    samples.put(id, new DecodeShardResult.Sample(id, unitOriginal, unitReconstruction));
+    String key = variant == null ? id : id + " " + variant;
+    samples.put(key, new DecodeShardResult.Sample(key, unitOriginal, unitReconstruction));
     if (samples.size() > SAMPLES) {
       samples.pollLastEntry();
     }

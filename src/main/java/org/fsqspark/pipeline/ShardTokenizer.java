@@ -65,10 +65,11 @@ final class ShardTokenizer {
     ShardCommit commit = new ShardCommit(conf, new Path(settings.output()), shard.name(), context.attempt());
     Path tokens = commit.stage("parquet", shard.name() + ".parquet");
     Path rejects = commit.stage("rejects.parquet", TokenTable.REJECTS_DIR + "/" + shard.name() + ".parquet");
-    ImagePreparation preparation = new ImagePreparation(manifest, settings.maxPixels(), settings.acceptTruncated());
+    ImagePreparation preparation = new ImagePreparation(manifest, settings.maxPixels(), settings.acceptTruncated(),
+        settings.variants());
     boolean finished = false;
     try (TokenShardWriter writer = new TokenShardWriter(conf, tokens, rejects, settings.read().passthrough(),
-        settings.footer());
+        settings.footer(), !settings.variants().isNone());
         ShardReader reader = ShardReader.open(shard, settings.root(), conf, settings.read());
         RunAhead<InputRecord, Prepared> prepared = new RunAhead<>(reader, preparation::prepare, decodeThreads,
             Math.max(2 * settings.batchSize(), 8), "fsq-decode-" + shard.name())) {
@@ -112,8 +113,12 @@ final class ShardTokenizer {
         reject(image, image.rejectStage(), image.error());
         continue;
       }
+      // An image's variants stay together, so a batch exceeds --batch-size only when one image has more variants.
+      if (batch.size() > 0 && batch.rows(manifest) + settings.variants().count() > settings.batchSize()) {
+        encode(batch);
+      }
       batch.add(image);
-      if (batch.size() == settings.batchSize()) {
+      if (batch.rows(manifest) >= settings.batchSize()) {
         encode(batch);
       }
     }
@@ -176,10 +181,13 @@ final class ShardTokenizer {
     if (firstEncodedAtMillis < 0) {
       firstEncodedAtMillis = System.currentTimeMillis();
     }
-    for (int i = 0; i < images.size(); i++) {
-      Prepared image = images.get(i);
-      output.addTokens(image.record().id(), tokens.image(i), tokens.gridHeight(), tokens.gridWidth(),
-          image.height(), image.width(), image.record().passthrough());
+    List<String> variants = settings.variants().names();
+    int row = 0;
+    for (Prepared image : images) {
+      for (String variant : variants) {
+        output.addTokens(image.record().id(), variant, tokens.image(row++), tokens.gridHeight(), tokens.gridWidth(),
+            image.height(), image.width(), image.record().passthrough());
+      }
       if (image.damage() != null) {
         truncatedAccepted++;
         LOG.info("Tokenized the incomplete image {} (--accept-truncated): {}", image.record().source(), image.damage());

@@ -15,9 +15,10 @@ import org.fsqspark.error.BadInputException;
  * @param prior a prior folder (fsq prior train) to add the masked-transformer model with, or null
  * @param priorSteps S of the M2T schedule the prior codes with
  * @param priorDevice where executors run the prior: auto, cpu, gpu or gpu:N
+ * @param variant the one augmentation variant to measure ({@code --variant}), or null for every row
  */
 public record StatsConfig(String input, String compare, String output, String levels, boolean compression,
-    double verifyFraction, boolean overwrite, String prior, int priorSteps, String priorDevice) {
+    double verifyFraction, boolean overwrite, String prior, int priorSteps, String priorDevice, String variant) {
   public StatsConfig {
     if (input == null || input.isBlank()) {
       throw new BadInputException("--input is required: a token table written by fsq tokenize");
@@ -37,12 +38,34 @@ public record StatsConfig(String input, String compare, String output, String le
     if (priorSteps < 1) {
       throw new IllegalArgumentException("--prior-steps must be at least 1, got " + priorSteps);
     }
+    if (variant != null && prior != null) {
+      // The prior's pass reads the part files itself, every row of them.
+      throw new IllegalArgumentException("--variant does not combine with --prior, which codes every row of the"
+          + " table; drop one of them");
+    }
+  }
+
+  /** A run over every row, whatever its variant. */
+  public StatsConfig(String input, String compare, String output, String levels, boolean compression,
+      double verifyFraction, boolean overwrite, String prior, int priorSteps, String priorDevice) {
+    this(input, compare, output, levels, compression, verifyFraction, overwrite, prior, priorSteps, priorDevice, null);
   }
 
   /** A run without a prior that refuses an output folder holding an earlier stats run. */
   public StatsConfig(String input, String compare, String output, String levels, boolean compression,
       double verifyFraction) {
     this(input, compare, output, levels, compression, verifyFraction, false, null, 12, "auto");
+  }
+
+  /** The SQL condition that keeps the rows {@code --variant} asks for in {@code table} (all rows without it). */
+  public String variantCondition(org.apache.hadoop.conf.Configuration conf, org.fsqspark.io.TableManifest manifest,
+      String table) {
+    return org.fsqspark.io.VariantFilter.condition(conf, manifest.partFiles(), variant, table);
+  }
+
+  /** How the report names {@code table}: with the variant when only one is measured. */
+  public String label(String table) {
+    return variant == null ? table : table + " (variant " + variant + ")";
   }
 
   /** Statistics of one table with compression cost, every stream verified. */

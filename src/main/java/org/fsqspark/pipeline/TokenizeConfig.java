@@ -1,6 +1,7 @@
 package org.fsqspark.pipeline;
 
 import java.util.List;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.error.BadInputException;
 import org.fsqspark.io.InputFormat;
 import org.fsqspark.model.DeviceRequest;
@@ -19,6 +20,7 @@ import org.fsqspark.model.DeviceRequest;
  * @param decodeThreads decode threads per task ahead of the encoder; 0 chooses from the task's cores and device
  * @param progressSeconds interval of progress lines; 0 turns them off
  * @param acceptTruncated tokenize what can be decoded of truncated or damaged image files instead of rejecting them
+ * @param variants the augmentation variants tokenized per image ({@code --variants}); none by default
  */
 public record TokenizeConfig(
     String input,
@@ -35,7 +37,8 @@ public record TokenizeConfig(
     int decodeThreads,
     boolean overwrite,
     int progressSeconds,
-    boolean acceptTruncated) {
+    boolean acceptTruncated,
+    Variants variants) {
 
   public TokenizeConfig {
     if (input == null || input.isBlank()) {
@@ -66,6 +69,40 @@ public record TokenizeConfig(
     if (progressSeconds < 0) {
       throw new BadInputException("--progress-interval must be >= 0, got " + progressSeconds);
     }
+    variants = variants == null ? Variants.NONE : variants;
+  }
+
+  /** A run without variants. */
+  public TokenizeConfig(String input, InputFormat format, String output, String model, List<String> keep,
+      String imageColumn, String idColumn, int batchSize, long maxPixels, DeviceRequest device, int filesPerShard,
+      int decodeThreads, boolean overwrite, int progressSeconds, boolean acceptTruncated) {
+    this(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device, filesPerShard,
+        decodeThreads, overwrite, progressSeconds, acceptTruncated, Variants.NONE);
+  }
+
+  /** Images in a table of {@code rows} token rows: a row per variant of every image. */
+  public long images(long rows) {
+    return rows / variants.count();
+  }
+
+  /** {@code spec} with the variants added when there are any: absent without, so earlier runs still resume. */
+  public org.fsqspark.shard.RunSpec recordVariants(org.fsqspark.shard.RunSpec spec) {
+    return variants.isNone() ? spec : spec.with("variants", variants.spec());
+  }
+
+  /**
+   * Model inputs a tokenize task holds for batches of {@code batch} images: the window the decode threads fill
+   * ahead (2 batches, at least 8 images) and the batch and its copy for the encoder; an image brings all its
+   * variants, and a batch takes whole images, so it may hold {@code variants - 1} rows more.
+   */
+  public java.util.function.LongUnaryOperator heldInputs(int decodeThreads) {
+    int n = variants.count();
+    return batch -> n * (decodeThreads > 0 ? Math.max(2 * batch, 8) : 0) + 2 * (batch + n - 1);
+  }
+
+  public TokenizeConfig withVariants(Variants newVariants) {
+    return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
+        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, newVariants);
   }
 
   /** A config with the defaults for everything but input, output and model. */
@@ -77,26 +114,26 @@ public record TokenizeConfig(
 
   public TokenizeConfig withBatchSize(int size) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, size, maxPixels, device,
-        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
+        filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, variants);
   }
 
   public TokenizeConfig withDevice(DeviceRequest newDevice) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels,
-        newDevice, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
+        newDevice, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, variants);
   }
 
   public TokenizeConfig withFormat(InputFormat newFormat, List<String> newKeep, String newIdColumn) {
     return new TokenizeConfig(input, newFormat, output, model, newKeep, imageColumn, newIdColumn, batchSize,
-        maxPixels, device, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated);
+        maxPixels, device, filesPerShard, decodeThreads, overwrite, progressSeconds, acceptTruncated, variants);
   }
 
   public TokenizeConfig withFilesPerShard(int files) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        files, decodeThreads, overwrite, progressSeconds, acceptTruncated);
+        files, decodeThreads, overwrite, progressSeconds, acceptTruncated, variants);
   }
 
   public TokenizeConfig withOverwrite(boolean newOverwrite) {
     return new TokenizeConfig(input, format, output, model, keep, imageColumn, idColumn, batchSize, maxPixels, device,
-        filesPerShard, decodeThreads, newOverwrite, progressSeconds, acceptTruncated);
+        filesPerShard, decodeThreads, newOverwrite, progressSeconds, acceptTruncated, variants);
   }
 }

@@ -28,11 +28,12 @@ public final class TokenizeOutput {
 
   /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
   public static RunSpec spec(TokenizeConfig config, ShardPlan plan, ModelSource source, List<Column> passthrough) {
-    return new RunSpec().with("input", config.input()).with("format", plan.listing().format().cliName())
+    return config.recordVariants(new RunSpec().with("input", config.input())
+        .with("format", plan.listing().format().cliName())
         .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
         .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
         .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
-        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()));
+        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList())));
   }
 
   /** What every task needs besides its shard and the model. */
@@ -41,7 +42,7 @@ public final class TokenizeOutput {
     return new TokenizeSettings(plan.listing().root(), output.path().toString(), config.batchSize(),
         config.maxPixels(), config.acceptTruncated(), config.decodeThreads(), config.device(),
         new ReadOptions(config.imageColumn(), config.idColumn(), passthrough, ReadOptions.DEFAULT_MAX_IMAGE_BYTES),
-        TokenTable.footer(manifest, passthrough));
+        TokenTable.footer(manifest, passthrough, config.variants()), config.variants());
   }
 
   /** The start of a run on the console: the input, the model, and how much an earlier run already did. */
@@ -91,7 +92,9 @@ public final class TokenizeOutput {
       ShardPlan plan, TokenizerManifest manifest, int skipped, Totals totals, boolean loadedHere, long startNanos) {
     long[] rows = TokenTableRows.count(hadoop, output.path(), plan.shards().stream().map(Shard::name).toList(),
         totals.rowsByShard());
-    TokenizeResult result = new TokenizeResult(output.path().toString(), rows[0] + rows[1], rows[0], rows[1],
+    // A row per variant: the images are the token rows over the variants per image.
+    TokenizeResult result = new TokenizeResult(output.path().toString(), config.images(rows[0]) + rows[1],
+        config.images(rows[0]), rows[1],
         rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - startNanos) / 1e9,
         plan.shards().size(), skipped, totals.modelLoads() + (loadedHere ? 1 : 0),
         totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN

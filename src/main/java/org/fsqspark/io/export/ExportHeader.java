@@ -34,6 +34,15 @@ public final class ExportHeader {
     grid.add(plan.manifest().gridHeight());
     grid.add(plan.manifest().gridWidth());
     root.add("grid", grid);
+    if (plan.variants().isNone()) {
+      root.add("variants", com.google.gson.JsonNull.INSTANCE);
+    } else {
+      // Rows per image; every variant of an id lies in the same split (the split hashes the id alone).
+      JsonArray variants = new JsonArray();
+      plan.variants().names().forEach(variants::add);
+      root.add("variants", variants);
+      root.addProperty("variants_spec", plan.variants().spec());
+    }
     if (settings.format() == ExportFormat.BIN) {
       addBinFields(root, plan);
     }
@@ -59,7 +68,7 @@ public final class ExportHeader {
   private static void addBinFields(JsonObject root, ExportPlan plan) {
     root.addProperty("dtype", plan.dtype().numpy());
     root.addProperty("row_tokens", plan.rowTokens());
-    root.addProperty("index_dtype", NpyIndex.DESCR);
+    root.addProperty("index_dtype", plan.variants().isNone() ? NpyIndex.DESCR : NpyIndex.DESCR_VARIANTS);
     if (plan.settings().prefixLabel()) {
       JsonObject prefix = new JsonObject();
       prefix.addProperty("column", plan.labelColumn());

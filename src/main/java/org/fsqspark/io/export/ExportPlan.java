@@ -2,6 +2,7 @@ package org.fsqspark.io.export;
 
 import java.io.Serializable;
 import org.fsqspark.contract.TokenizerManifest;
+import org.fsqspark.contract.Variants;
 import org.fsqspark.error.BadInputException;
 import org.fsqspark.error.BadDataException;
 
@@ -12,15 +13,23 @@ import org.fsqspark.error.BadDataException;
  * @param input the token table, as given
  * @param labelColumn the integer class column the export carries, or null
  * @param classes 1 + the largest label (0 without labels): ClassLabel's size, and the class tokens' count
+ * @param variants the table's augmentation variants ({@link Variants#NONE}: no variant column)
  */
 public record ExportPlan(ExportSettings settings, ExportLayout layout, TokenizerManifest manifest, String input,
-    String labelColumn, int classes) implements Serializable {
+    String labelColumn, int classes, Variants variants) implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** The plan of a table without variants. */
+  public ExportPlan(ExportSettings settings, ExportLayout layout, TokenizerManifest manifest, String input,
+      String labelColumn, int classes) {
+    this(settings, layout, manifest, input, labelColumn, classes, Variants.NONE);
+  }
 
   public ExportPlan {
     if (settings == null || layout == null || manifest == null) {
       throw new IllegalArgumentException("An export plan needs settings, a layout and the tokenizer manifest");
     }
+    variants = variants == null ? Variants.NONE : variants;
     if (classes < 0 || (settings.prefixLabel() && classes < 1)) {
       throw new BadDataException("--prefix label needs at least one labelled row, got " + classes
           + " classes");

@@ -16,6 +16,11 @@ public final class HuggingFaceFeatures {
 
   /** The features JSON of an export's Parquet files; {@code labelColumn} may be null. */
   public static String of(String labelColumn, int classes) {
+    return of(labelColumn, classes, false);
+  }
+
+  /** The features JSON with the {@code variant} string column when {@code variants} (in the files' column order). */
+  public static String of(String labelColumn, int classes, boolean variants) {
     JsonObject features = new JsonObject();
     features.add("id", value("string"));
     JsonObject tokens = new JsonObject();
@@ -24,6 +29,9 @@ public final class HuggingFaceFeatures {
     features.add("tokens", tokens);
     for (String column : new String[] {"grid_h", "grid_w", "height", "width"}) {
       features.add(column, value("int32"));
+    }
+    if (variants) {
+      features.add("variant", value("string"));
     }
     if (labelColumn != null) {
       JsonObject label = new JsonObject();

@@ -75,7 +75,15 @@ public final class ShardWriter {
 
   /** The Parquet columns of an export: the token table's own, then the label as int64. */
   public static List<Column> parquetColumns(String labelColumn) {
+    return parquetColumns(labelColumn, false);
+  }
+
+  /** The Parquet columns of an export: the token table's own, the variant when {@code variants}, the label. */
+  public static List<Column> parquetColumns(String labelColumn, boolean variants) {
     List<Column> columns = new ArrayList<>(TokenTable.COLUMNS);
+    if (variants) {
+      columns.add(TokenTable.VARIANT_COLUMN);
+    }
     if (labelColumn != null) {
       columns.add(Column.optional(labelColumn, ColumnType.LONG));
     }
@@ -86,12 +94,14 @@ public final class ShardWriter {
       Iterator<ExportRow> rows) throws IOException {
     String label = plan.labelColumn();
     List<Column> passthrough = label == null ? List.of() : List.of(Column.optional(label, ColumnType.LONG));
-    Map<String, String> footer = new LinkedHashMap<>(TokenTable.footer(plan.manifest(), passthrough));
-    footer.put(HuggingFaceFeatures.KEY, HuggingFaceFeatures.of(label, plan.classes()));
+    Map<String, String> footer = new LinkedHashMap<>(TokenTable.footer(plan.manifest(), passthrough, plan.variants()));
+    footer.put(HuggingFaceFeatures.KEY, HuggingFaceFeatures.of(label, plan.classes(), !plan.variants().isNone()));
     footer.put(EXPORT_KEY, exportFacts(plan, files.split()));
     Path target = files.temporary(attempt, files.mainName());
-    try (ParquetRowWriter writer = new ParquetRowWriter(conf, target, parquetColumns(label), footer)) {
-      Object[] values = new Object[label == null ? 6 : 7];
+    boolean variants = !plan.variants().isNone();
+    try (ParquetRowWriter writer = new ParquetRowWriter(conf, target, parquetColumns(label, variants), footer)) {
+      int own = variants ? 7 : 6;
+      Object[] values = new Object[label == null ? own : own + 1];
       while (rows.hasNext()) {
         ExportRow row = rows.next();
         values[0] = row.id();
@@ -100,8 +110,11 @@ public final class ShardWriter {
         values[3] = row.gridWidth();
         values[4] = row.height();
         values[5] = row.width();
+        if (variants) {
+          values[6] = row.variant();
+        }
         if (label != null) {
-          values[6] = row.label();
+          values[own] = row.label();
         }
         writer.write(values);
       }
@@ -127,7 +140,8 @@ public final class ShardWriter {
     TokenDtype dtype = plan.dtype();
     int codebookSize = plan.codebookSize();
     boolean prefix = plan.settings().prefixLabel();
-    NpyIndex index = new NpyIndex();
+    List<String> variants = plan.variants().isNone() ? null : plan.variants().names();
+    NpyIndex index = new NpyIndex(variants != null);
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     long offset = 0;
     try (OutputStream tokens = open(conf, files.temporary(attempt, names.get(2)));
@@ -135,7 +149,8 @@ public final class ShardWriter {
             StandardCharsets.UTF_8)) {
       while (rows.hasNext()) {
         ExportRow row = rows.next();
-        index.add(offset, row.gridHeight(), row.gridWidth(), row.label() == null ? -1 : row.label());
+        index.add(offset, row.gridHeight(), row.gridWidth(), row.label() == null ? -1 : row.label(),
+            variants == null ? 0 : variantIndex(variants, row));
         if (prefix) {
           put(buffer, tokens, dtype, codebookSize + row.label());
           offset++;
@@ -153,6 +168,15 @@ public final class ShardWriter {
       index.writeTo(out);
     }
     return index.rows();
+  }
+
+  private static int variantIndex(List<String> variants, ExportRow row) {
+    int index = variants.indexOf(row.variant());
+    if (index < 0) {
+      throw new org.fsqspark.error.BadDataException("Row " + row.id() + " of " + row.source() + " is variant '"
+          + row.variant() + "', which its footer's variants " + variants + " do not name; the table is damaged");
+    }
+    return index;
   }
 
   private static void put(ByteBuffer buffer, OutputStream out, TokenDtype dtype, long value) throws IOException {
