@@ -132,40 +132,27 @@ final class TokenizeCommand implements Callable<Integer> {
     Map<String, String> settings = sparkOptions.settingsReaching(err, input, output);
     // A missing or empty local input fails here, before Spark starts; the engine loads while Spark starts.
     SparkStart start = new SparkStart("fsq tokenize", settings);
-    TokenizePrelude prelude;
+    TokenizePrelude prelude = null;
+    SparkSession spark;
     try {
       prelude = TokenizePrelude.start(config, settings, start::begin);
+      // In local mode the run is prepared now and its last shards tokenized while Spark finishes starting.
+      prelude.beginHeadStart(config, err);
+      spark = start.session();
     } catch (RuntimeException | Error e) {
+      if (prelude != null) {
+        prelude.stopHeadStart();
+      }
       start.abandon();
       throw e;
     }
-    SparkSession spark = start.session();
     try {
       TokenizeResult result = new TokenizeJob(spark, config, err, prelude).run();
       // A tar that breaks off or a Parquet file that cannot be read is one reject row marked ID#unreadable: a
       // file, not an image, so it is counted apart.
       long unreadable = result.rejected() == 0 ? 0 : spark.read().parquet(result.output() + "/_rejects")
           .filter(org.apache.spark.sql.functions.col("id").endsWith("#unreadable")).count();
-      out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
-          result.inputs() - unreadable, result.rejected() - unreadable, result.output());
-      if (!config.variants().isNone()) {
-        out.printf(Locale.ROOT, "%d token rows: %d variants per image (%s)%n", result.tokenized()
-            * config.variants().count(), config.variants().count(), String.join(", ", config.variants().names()));
-      }
-      if (unreadable > 0) {
-        out.printf(Locale.ROOT, "%d file(s) could not be read (a tar that breaks off, a Parquet file that is not"
-            + " readable or has another image column): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
-      }
-      out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run); %.1f s; %d task(s) in %d executor JVM(s),"
-              + " model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(), result.seconds(),
-          result.tasks(), result.executorJvms(), result.modelLoads());
-      if (acceptTruncated) {
-        out.printf(Locale.ROOT, "%d truncated or damaged image(s) tokenized from what could be decoded"
-            + " (--accept-truncated)%n", result.truncatedAccepted());
-      }
-      if (result.rejected() > 0) {
-        out.printf(Locale.ROOT, "rejects: %s/_rejects (id, source, stage, error)%n", result.output());
-      }
+      printSummary(out, config, result, unreadable);
       out.flush();
       if (result.tokenized() == 0) {
         err.printf("fsq tokenize: error: all %d inputs were rejected; see %s/_rejects for the reasons%n",
@@ -176,6 +163,31 @@ final class TokenizeCommand implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** What the run did, on standard output. */
+  private void printSummary(PrintWriter out, TokenizeConfig config, TokenizeResult result, long unreadable) {
+    out.printf(Locale.ROOT, "tokenized %d of %d images (%d rejected) into %s%n", result.tokenized(),
+        result.inputs() - unreadable, result.rejected() - unreadable, result.output());
+    if (!config.variants().isNone()) {
+      out.printf(Locale.ROOT, "%d token rows: %d variants per image (%s)%n", result.tokenized()
+          * config.variants().count(), config.variants().count(), String.join(", ", config.variants().names()));
+    }
+    if (unreadable > 0) {
+      out.printf(Locale.ROOT, "%d file(s) could not be read (a tar that breaks off, a Parquet file that is not"
+          + " readable or has another image column): the rows with id FILE#unreadable in _rejects say why%n", unreadable);
+    }
+    out.printf(Locale.ROOT, "%d tokens; %d shards (%d from an earlier run%s); %.1f s; %d task(s) in %d executor"
+            + " JVM(s), model loaded %d time(s)%n", result.tokens(), result.shards(), result.shardsSkipped(),
+        result.shardsOnDriver() == 0 ? "" : ", " + result.shardsOnDriver() + " on the driver while Spark started",
+        result.seconds(), result.tasks(), result.executorJvms(), result.modelLoads());
+    if (acceptTruncated) {
+      out.printf(Locale.ROOT, "%d truncated or damaged image(s) tokenized from what could be decoded"
+          + " (--accept-truncated)%n", result.truncatedAccepted());
+    }
+    if (result.rejected() > 0) {
+      out.printf(Locale.ROOT, "rejects: %s/_rejects (id, source, stage, error)%n", result.output());
     }
   }
 }

@@ -13,9 +13,13 @@ final class BatchMemory {
   /** See {@link TaskMemory#check}; the executor is this session's. */
   static void check(SparkContext sc, TokenizerManifest manifest, int batchSize, LongUnaryOperator imagesPerTask,
       String held) {
+    TaskMemory.check(executor(sc), manifest, batchSize, imagesPerTask, held);
+  }
+
+  /** This session's executor: its heap and concurrent tasks. */
+  static TaskMemory.Executor executor(SparkContext sc) {
     SparkConf conf = sc.getConf();
-    TaskMemory.Executor executor = TaskMemory.executor(sc.master(), conf.getInt("spark.task.cpus", 1),
+    return TaskMemory.executor(sc.master(), conf.getInt("spark.task.cpus", 1),
         () -> conf.getSizeAsBytes("spark.executor.memory", "1g"), () -> conf.getInt("spark.executor.cores", 1));
-    TaskMemory.check(executor, manifest, batchSize, imagesPerTask, held);
   }
 }

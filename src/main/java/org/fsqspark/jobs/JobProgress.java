@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
@@ -26,6 +27,8 @@ final class JobProgress implements AutoCloseable {
   private final SparkSession spark;
   private final LongAccumulator done;
   private final LongAccumulator rejects;
+  private final LongSupplier driverDone;
+  private final LongSupplier driverRejects;
   private final PrintWriter console;
   private final ProgressLine lines;
   private final ScheduledExecutorService timer;
@@ -33,12 +36,15 @@ final class JobProgress implements AutoCloseable {
   private volatile boolean finished;
 
   private JobProgress(SparkSession spark, String name, long total, int shards, LongAccumulator done,
-      LongAccumulator rejects, int seconds, PrintWriter console) {
+      LongAccumulator rejects, LongSupplier driverDone, LongSupplier driverRejects, int seconds, PrintWriter console,
+      long startNanos) {
     this.spark = spark;
     this.done = done;
     this.rejects = rejects;
+    this.driverDone = driverDone;
+    this.driverRejects = driverRejects;
     this.console = console;
-    this.lines = new ProgressLine(name, total, shards, System.nanoTime());
+    this.lines = new ProgressLine(name, total, shards, startNanos);
     if (seconds > 0) {
       spark.sparkContext().addSparkListener(listener);
       timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -52,18 +58,24 @@ final class JobProgress implements AutoCloseable {
     }
   }
 
-  /** {@code total} is -1 when the number of images is not known before reading (tars, Parquet). */
+  /**
+   * {@code total} is -1 when the number of images is not known before reading (tars, Parquet); {@code driverDone}
+   * and {@code driverRejects} count what a thread of the driver did beside the tasks; rates count from
+   * {@code startNanos}.
+   */
   static JobProgress start(SparkSession spark, String name, long total, int shards, LongAccumulator done,
-      LongAccumulator rejects, int seconds, PrintWriter console) {
-    return new JobProgress(spark, name, total, shards, done, rejects, seconds, console);
+      LongAccumulator rejects, LongSupplier driverDone, LongSupplier driverRejects, int seconds, PrintWriter console,
+      long startNanos) {
+    return new JobProgress(spark, name, total, shards, done, rejects, driverDone, driverRejects, seconds, console,
+        startNanos);
   }
 
   private void report() {
     if (finished) {
       return;
     }
-    long rejected = rejects.value() + listener.inFlight(rejects);
-    long images = done.value() + listener.inFlight(done) + rejected;
+    long rejected = rejects.value() + listener.inFlight(rejects) + driverRejects.getAsLong();
+    long images = done.value() + listener.inFlight(done) + driverDone.getAsLong() + rejected;
     String line = lines.next(images, rejected, listener.finishedTasks.get(), listener.runningTasks.size(),
         System.nanoTime());
     if (line != null) {

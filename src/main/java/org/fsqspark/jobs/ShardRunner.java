@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.LongSupplier;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,6 +23,7 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.TaskCompletionListener;
 import org.fsqspark.io.HadoopConfiguration;
+import org.fsqspark.shard.DriverShards;
 import org.fsqspark.shard.PartitionWork;
 import org.fsqspark.shard.ShardSource;
 import org.fsqspark.shard.ShardWork;
@@ -50,11 +52,26 @@ public final class ShardRunner implements AutoCloseable {
     }
   }
 
-  /** Progress lines every {@code seconds} (0: none) counting the {@code done} and {@code rejected} counters. */
-  public record Progress(String name, String done, String rejected, long total, int seconds, PrintWriter console) {}
+  /**
+   * Progress lines every {@code seconds} (0: none) counting the {@code done} and {@code rejected} counters; rates
+   * from {@code startNanos} (a driver thread may have begun before the tasks).
+   */
+  public record Progress(String name, String done, String rejected, long total, int seconds, PrintWriter console,
+      long startNanos) {
+    public Progress(String name, String done, String rejected, long total, int seconds, PrintWriter console) {
+      this(name, done, rejected, total, seconds, console, System.nanoTime());
+    }
+  }
 
-  /** The shards' results, and where they ran: distinct executor JVMs, tasks, GPU addresses. */
-  public record Outcome<R>(List<R> results, int executorJvms, long tasks, List<String> gpus) {}
+  /**
+   * The shards' results, and where they ran: distinct executor JVMs, tasks, GPU addresses, and how many shards a
+   * thread of the driver did ({@link DriverShards}).
+   */
+  public record Outcome<R>(List<R> results, int executorJvms, long tasks, List<String> gpus, int onDriver) {
+    public Outcome(List<R> results, int executorJvms, long tasks, List<String> gpus) {
+      this(results, executorJvms, tasks, gpus, 0);
+    }
+  }
 
   /** Ships {@code value} to every executor once; the work keeps the handle. */
   public <T extends Serializable> Shipped<T> ship(T value) {
@@ -74,6 +91,17 @@ public final class ShardRunner implements AutoCloseable {
    */
   public <S extends Serializable, R extends Serializable> Outcome<R> run(String description, List<S> shards,
       ShardWork<S, R> work, Progress progress) {
+    return run(description, shards, work, progress, null);
+  }
+
+  /**
+   * As {@link #run(String, List, ShardWork, Progress)}, with a thread of the driver working on some of the shards
+   * beside the tasks ({@code driver}, or null for none; the work's tasks must leave the shards it claims). Its
+   * counts join the progress lines; once the tasks are done the runner waits for its last shard, adds its results
+   * after the tasks' and runs the shards it failed as tasks.
+   */
+  public <S extends Serializable, R extends Serializable> Outcome<R> run(String description, List<S> shards,
+      ShardWork<S, R> work, Progress progress, DriverShards<S, R> driver) {
     if (shards.isEmpty()) {
       return new Outcome<>(List.of(), 0, 0, List.of());
     }
@@ -82,17 +110,38 @@ public final class ShardRunner implements AutoCloseable {
     Tasks<S, R> tasks = new Tasks<>(work, contexts(), jvms, gpus);
     spark.sparkContext().setJobDescription(description);
     List<R> results;
+    int onDriver = 0;
     if (progress == null) {
-      results = jsc.parallelize(shards, shards.size()).mapPartitions(tasks).collect();
+      results = new ArrayList<>(jsc.parallelize(shards, shards.size()).mapPartitions(tasks).collect());
+      onDriver = addDriverShards(driver, tasks, results);
     } else {
+      LongSupplier driverDone = driver == null ? () -> 0 : () -> driver.count(progress.done());
+      LongSupplier driverRejected = driver == null ? () -> 0 : () -> driver.count(progress.rejected());
       try (JobProgress lines = JobProgress.start(spark, progress.name(), progress.total(), shards.size(),
-          counters.get(progress.done()), counters.get(progress.rejected()), progress.seconds(), progress.console())) {
-        results = jsc.parallelize(shards, shards.size()).mapPartitions(tasks).collect();
-        lines.finish(count(progress.done()), count(progress.rejected()));
+          counters.get(progress.done()), counters.get(progress.rejected()), driverDone, driverRejected,
+          progress.seconds(), progress.console(), progress.startNanos())) {
+        results = new ArrayList<>(jsc.parallelize(shards, shards.size()).mapPartitions(tasks).collect());
+        onDriver = addDriverShards(driver, tasks, results);
+        lines.finish(count(progress.done()) + driverDone.getAsLong(),
+            count(progress.rejected()) + driverRejected.getAsLong());
       }
     }
     return new Outcome<>(results, new HashSet<>(jvms.value()).size(), jvms.value().size(),
-        new ArrayList<>(new TreeSet<>(gpus.value())));
+        new ArrayList<>(new TreeSet<>(gpus.value())), onDriver);
+  }
+
+  /** Waits for the driver's last shard, adds its results and runs the shards it failed as tasks; the shards it did. */
+  private <S extends Serializable, R extends Serializable> int addDriverShards(DriverShards<S, R> driver,
+      Tasks<S, R> tasks, List<R> results) {
+    if (driver == null) {
+      return 0;
+    }
+    DriverShards.Done<S, R> done = driver.finish();
+    results.addAll(done.results());
+    if (!done.failed().isEmpty()) {
+      results.addAll(jsc.parallelize(done.failed(), done.failed().size()).mapPartitions(tasks).collect());
+    }
+    return done.results().size();
   }
 
   /**

@@ -36,6 +36,7 @@ public final class JobSummary {
     }
     root.addProperty("model_loads_this_run", result.modelLoads());
     root.addProperty("executor_jvms_this_run", result.executorJvms());
+    root.addProperty("shards_on_driver_this_run", result.shardsOnDriver());
     JsonArray gpus = new JsonArray();
     result.gpus().forEach(gpus::add);
     root.add("gpu_addresses_this_run", gpus);

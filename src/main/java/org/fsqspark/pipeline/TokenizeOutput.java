@@ -59,12 +59,16 @@ public final class TokenizeOutput {
     console.flush();
   }
 
-  /** What the Spark part of a run reports; rows of the shards this run committed, by shard name. */
+  /**
+   * What the Spark part of a run reports; rows of the shards this run committed, by shard name.
+   *
+   * @param shardsOnDriver shards the driver's head start tokenized ({@link HeadStart})
+   */
   public record Totals(long modelLoads, int executorJvms, long tasks, List<String> gpus,
-      Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis) {
+      Map<String, long[]> rowsByShard, long truncatedAccepted, long firstEncodedAtMillis, int shardsOnDriver) {
     /** The shards' results added up; a shard another attempt committed first is not counted twice. */
     public static Totals of(List<TokenizeShardResult> results, long modelLoads, int executorJvms, long tasks,
-        List<String> gpus) {
+        List<String> gpus, int shardsOnDriver) {
       Map<String, long[]> rows = new HashMap<>();
       long truncatedAccepted = 0;
       long firstEncoded = -1;
@@ -77,7 +81,7 @@ public final class TokenizeOutput {
           firstEncoded = result.firstEncodedAtMillis();
         }
       }
-      return new Totals(modelLoads, executorJvms, tasks, gpus, rows, truncatedAccepted, firstEncoded);
+      return new Totals(modelLoads, executorJvms, tasks, gpus, rows, truncatedAccepted, firstEncoded, shardsOnDriver);
     }
   }
 
@@ -97,8 +101,8 @@ public final class TokenizeOutput {
         config.images(rows[0]), rows[1],
         rows[0] * manifest.tokensPerImage(), totals.truncatedAccepted(), (System.nanoTime() - startNanos) / 1e9,
         plan.shards().size(), skipped, totals.modelLoads() + (loadedHere ? 1 : 0),
-        totals.executorJvms(), totals.tasks(), totals.gpus(), totals.firstEncodedAtMillis() < 0 ? Double.NaN
-            : (totals.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
+        totals.executorJvms(), totals.tasks(), totals.shardsOnDriver(), totals.gpus(),
+        totals.firstEncodedAtMillis() < 0 ? Double.NaN : (totals.firstEncodedAtMillis() - LaunchTime.millis()) / 1e3);
     output.writeText(TokenTable.MANIFEST_FILE, manifest.toJson() + "\n");
     output.writeText(TokenTable.JOB_FILE, JobSummary.toJson(config, result));
     return result;

@@ -1,5 +1,6 @@
 package org.fsqspark.pipeline;
 
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,11 @@ public final class TokenizePrelude {
   private final InputListing.Result listing;
   /** The driver's model check running while Spark starts, or null when the job does it itself. */
   private final CompletableFuture<CheckedModel> model;
+  /** Spark's master URL and cores per task, as the session will have them. */
+  private final String master;
+  private final int taskCpus;
+  private final Configuration hadoop;
+  private HeadStart headStart;
 
   /**
    * The model package, whether it was checked here (models whose test images alone would take more than
@@ -39,9 +45,13 @@ public final class TokenizePrelude {
   /** Pixel bytes of the check's two test images above which the job checks the model itself, in its order. */
   static final long LARGEST_CHECK_BYTES = 64L << 20;
 
-  private TokenizePrelude(InputListing.Result listing, CompletableFuture<CheckedModel> model) {
+  private TokenizePrelude(InputListing.Result listing, CompletableFuture<CheckedModel> model, String master,
+      int taskCpus, Configuration hadoop) {
     this.listing = listing;
     this.model = model;
+    this.master = master;
+    this.taskCpus = taskCpus;
+    this.hadoop = hadoop;
   }
 
   /** Lists a local input and starts the warm-ups; {@code sparkSettings} are the settings the session will get. */
@@ -58,9 +68,9 @@ public final class TokenizePrelude {
   public static TokenizePrelude start(TokenizeConfig config, Map<String, String> sparkSettings, Runnable inputFound) {
     String master = sparkSettings.getOrDefault("spark.master", System.getProperty("spark.master", "local[*]"));
     CompletableFuture<CheckedModel> model = null;
-    if (master.startsWith("local") && !master.startsWith("local-cluster")) {
-      int taskCpus = Integer.parseInt(sparkSettings.getOrDefault("spark.task.cpus",
-          System.getProperty("spark.task.cpus", "1")).trim());
+    int taskCpus = Integer.parseInt(sparkSettings.getOrDefault("spark.task.cpus",
+        System.getProperty("spark.task.cpus", "1")).trim());
+    if (executorsHere(master)) {
       NativeJpeg.preload();
       model = checkModelWhileSparkStarts(config, taskCpus);
     }
@@ -72,7 +82,7 @@ public final class TokenizePrelude {
     });
     if (!isLocal(hadoop, config.input())) {
       inputFound.run();
-      return new TokenizePrelude(null, model);
+      return new TokenizePrelude(null, model, master, taskCpus, hadoop);
     }
     long start = System.nanoTime();
     if (InputListing.holdsAny(config.input(), config.format())) {
@@ -82,7 +92,50 @@ public final class TokenizePrelude {
     inputFound.run();
     LOG.info("Listed {} files before starting Spark in {} ms", listing.files().size(),
         (System.nanoTime() - start) / 1_000_000);
-    return new TokenizePrelude(listing, model);
+    return new TokenizePrelude(listing, model, master, taskCpus, hadoop);
+  }
+
+  private static boolean executorsHere(String master) {
+    return master.startsWith("local") && !master.startsWith("local-cluster");
+  }
+
+  /**
+   * Prepares the run and starts tokenizing its last shards on a driver thread ({@link HeadStart}) while Spark
+   * starts, when everything the run needs is here: the executors are this JVM, the input was listed and the model
+   * checked and loaded here, and the output is on this machine. Reports the run's start on {@code console} when it
+   * begins. Mistakes in the output, model or memory settings are thrown here, before Spark is up. The system
+   * property {@code fsq.headStart=false} turns it off.
+   */
+  public Optional<HeadStart> beginHeadStart(TokenizeConfig config, PrintWriter console) {
+    if (headStart != null) {
+      return Optional.of(headStart);
+    }
+    if (listing == null || model == null || !isLocal(hadoop, config.output())
+        || "false".equalsIgnoreCase(System.getProperty("fsq.headStart", "true"))) {
+      return Optional.empty();
+    }
+    Optional<CheckedModel> checked = checkedModel();
+    if (checked.isEmpty() || !checked.get().checked()) {
+      return Optional.empty();
+    }
+    TaskMemory.Executor executor = TaskMemory.executor(master, taskCpus, () -> 0, () -> 1);
+    TokenizeRun.Tasks tasks = new TokenizeRun.Tasks(executor, taskCpus, true, config.device().resolve(null).isGpu());
+    TokenizeRun run = TokenizeRun.prepare(hadoop, config, tasks, Optional.of(listing), checked);
+    TokenizeOutput.announce(console, config, run.plan(), run.manifest(), run.todo(), run.output());
+    headStart = HeadStart.begin(run, hadoop, executor.concurrentTasks());
+    return Optional.of(headStart);
+  }
+
+  /** The head start when {@link #beginHeadStart} began one. */
+  public Optional<HeadStart> headStart() {
+    return Optional.ofNullable(headStart);
+  }
+
+  /** Stops the head start, for a command that fails before its job runs. */
+  public void stopHeadStart() {
+    if (headStart != null) {
+      headStart.close();
+    }
   }
 
   /**

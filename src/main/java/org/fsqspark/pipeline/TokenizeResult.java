@@ -11,6 +11,7 @@ import java.util.List;
  * @param modelLoads models loaded by executor JVMs during this run (one per JVM and device is the design)
  * @param executorJvms distinct JVMs that ran tokenize tasks in this run
  * @param tasks tasks that ran in this run (retries included)
+ * @param shardsOnDriver shards the driver tokenized while Spark started (local mode's head start)
  * @param gpus GPU addresses Spark assigned to this run's tasks
  * @param firstImageSeconds seconds from the command's start to the first image encoded in this run; NaN when
  *     this run encoded nothing
@@ -28,6 +29,7 @@ public record TokenizeResult(
     long modelLoads,
     int executorJvms,
     long tasks,
+    int shardsOnDriver,
     List<String> gpus,
     double firstImageSeconds) {
 

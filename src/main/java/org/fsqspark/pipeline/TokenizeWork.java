@@ -3,6 +3,7 @@ package org.fsqspark.pipeline;
 import ai.djl.Device;
 import ai.djl.inference.Predictor;
 import java.io.IOException;
+import java.util.Optional;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.io.ModelSource;
 import org.fsqspark.io.Shard;
@@ -10,6 +11,7 @@ import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.model.PixelBatch;
 import org.fsqspark.model.TokenBatch;
 import org.fsqspark.model.TokenizerModel;
+import org.fsqspark.shard.ShardClaims;
 import org.fsqspark.shard.ShardContext;
 import org.fsqspark.shard.Shipped;
 
@@ -24,10 +26,19 @@ public final class TokenizeWork
   public static final String MODEL_LOADS = "modelLoads";
 
   private final TokenizeSettings settings;
+  /** The run's claims when a driver thread shares out its shards ({@link HeadStart}), else null. */
+  private final String claimsKey;
 
   public TokenizeWork(Shipped<ModelSource> model, TokenizerManifest manifest, TokenizeSettings settings) {
+    this(model, manifest, settings, null);
+  }
+
+  /** A work whose tasks leave the shards that the driver's head start, found by {@code claimsKey}, claimed. */
+  public TokenizeWork(Shipped<ModelSource> model, TokenizerManifest manifest, TokenizeSettings settings,
+      String claimsKey) {
     super(model, manifest, settings.device());
     this.settings = settings;
+    this.claimsKey = claimsKey;
   }
 
   @Override
@@ -38,6 +49,23 @@ public final class TokenizeWork
   @Override
   TokenizeShardResult run(Shard shard, ShardContext context, TokenizerManifest manifest, TokenizerModel encoder,
       Predictor<PixelBatch, TokenBatch> predictor) throws IOException {
+    Optional<ShardClaims> claims = ShardClaims.find(claimsKey);
+    if (claims.isEmpty()) {
+      return tokenize(shard, context, manifest, encoder, predictor);
+    }
+    if (!claims.get().claim(shard.name())) {
+      return TokenizeShardResult.doneElsewhere(shard.index(), shard.name());
+    }
+    claims.get().taskStarted();
+    try {
+      return tokenize(shard, context, manifest, encoder, predictor);
+    } finally {
+      claims.get().taskEnded();
+    }
+  }
+
+  private TokenizeShardResult tokenize(Shard shard, ShardContext context, TokenizerManifest manifest,
+      TokenizerModel encoder, Predictor<PixelBatch, TokenBatch> predictor) throws IOException {
     int threads = decodeThreads(settings.decodeThreads(), context.cpus(), encoder.device().isGpu());
     return new ShardTokenizer(shard, context, manifest, settings, predictor, threads).run(encoder.device().toString());
   }
