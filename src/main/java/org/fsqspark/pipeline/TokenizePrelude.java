@@ -122,7 +122,7 @@ public final class TokenizePrelude {
     TokenizeRun.Tasks tasks = new TokenizeRun.Tasks(executor, taskCpus, true, config.device().resolve(null).isGpu());
     TokenizeRun run = TokenizeRun.prepare(hadoop, config, tasks, Optional.of(listing), checked);
     TokenizeOutput.announce(console, config, run.plan(), run.manifest(), run.todo(), run.output());
-    headStart = HeadStart.begin(run, hadoop, executor.concurrentTasks());
+    headStart = HeadStart.begin(run, hadoop);
     return Optional.of(headStart);
   }
 

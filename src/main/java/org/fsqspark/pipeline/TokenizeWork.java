@@ -56,12 +56,7 @@ public final class TokenizeWork
     if (!claims.get().claim(shard.name())) {
       return TokenizeShardResult.doneElsewhere(shard.index(), shard.name());
     }
-    claims.get().taskStarted();
-    try {
-      return tokenize(shard, context, manifest, encoder, predictor);
-    } finally {
-      claims.get().taskEnded();
-    }
+    return tokenize(shard, context, manifest, encoder, predictor);
   }
 
   private TokenizeShardResult tokenize(Shard shard, ShardContext context, TokenizerManifest manifest,

@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The shards of one run that threads of this JVM share out when the driver works beside the run's tasks (local
@@ -18,7 +17,6 @@ public final class ShardClaims implements AutoCloseable {
 
   private final String key;
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
-  private final AtomicInteger runningTasks = new AtomicInteger();
 
   private ShardClaims(String key) {
     this.key = key;
@@ -49,20 +47,6 @@ public final class ShardClaims implements AutoCloseable {
   /** Gives back a shard whose attempt failed, so that a task may do it. */
   public void release(String shard) {
     claimed.remove(shard);
-  }
-
-  /** Counts a task of the run while it works on a shard it claimed. */
-  public void taskStarted() {
-    runningTasks.incrementAndGet();
-  }
-
-  public void taskEnded() {
-    runningTasks.decrementAndGet();
-  }
-
-  /** Tasks of the run working on a shard now. */
-  public int runningTasks() {
-    return runningTasks.get();
   }
 
   /** Unregisters the run: tasks that start later do every shard they are given. */
