@@ -97,7 +97,8 @@ public final class Preprocessor implements Serializable {
   public void write(ImagePixels image, float[] out, int offset) {
     Geometry g = geometry(image.width(), image.height());
     if (policy == ResizePolicy.PAD) {
-      Arrays.fill(out, offset, offset + valuesPerImage(), 0f);
+      // What a zero sample becomes, as every written value: sample * span + pixelMin.
+      Arrays.fill(out, offset, offset + valuesPerImage(), 0f * span() + pixelMin);
     }
     if (image instanceof PixelRaster raster) {
       resample(raster, g, out, offset);
@@ -105,9 +106,17 @@ public final class Preprocessor implements Serializable {
       DecodedImage planes = (DecodedImage) image;
       resample(convertChannels(planes), planes.width(), planes.height(), g, out, offset);
     }
-    float span = pixelMax - pixelMin;
-    for (int i = offset; i < offset + valuesPerImage(); i++) {
-      out[i] = out[i] * span + pixelMin;
+  }
+
+  private float span() {
+    return pixelMax - pixelMin;
+  }
+
+  /** Copies {@code count} samples in [0, 1] into the pixel range. */
+  private void copyScaled(float[] from, int at, float[] out, int to, int count) {
+    float span = span();
+    for (int i = 0; i < count; i++) {
+      out[to + i] = from[at + i] * span + pixelMin;
     }
   }
 
@@ -173,7 +182,7 @@ public final class Preprocessor implements Serializable {
       // Same size: the filter's weights are exactly 1 on the pixel itself, so copy the rows.
       for (int c = 0; c < channels; c++) {
         for (int y = 0; y < h; y++) {
-          System.arraycopy(planes, c * w * h + y * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
+          copyScaled(planes, c * w * h + y * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
         }
       }
       return;
@@ -188,7 +197,8 @@ public final class Preprocessor implements Serializable {
           rows[y * g.outW + x] = horizontal.apply(planes, base + y * w, x);
         }
       }
-      vertical.applyToRows(rows, 0, g.outW, out, offset + c * planeOut + g.y0 * width + g.x0, width);
+      vertical.applyToRows(rows, 0, g.outW, out, offset + c * planeOut + g.y0 * width + g.x0, width, span(),
+          pixelMin);
     }
   }
 
@@ -206,7 +216,7 @@ public final class Preprocessor implements Serializable {
       for (int y = 0; y < h; y++) {
         convertRow(raster, y, 0, w, line);
         for (int c = 0; c < channels; c++) {
-          System.arraycopy(line, c * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
+          copyScaled(line, c * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
         }
       }
       return;
@@ -217,24 +227,33 @@ public final class Preprocessor implements Serializable {
     int cols = horizontal.to() - colFrom;
     int rowFrom = vertical.from();
     int rowCount = vertical.to() - rowFrom;
-    float[] line = new float[channels * cols];
     float[] rows = new float[channels * rowCount * g.outW];
     int channelRows = rowCount * g.outW;
-    for (int y = rowFrom; y < rowFrom + rowCount; y++) {
-      convertRow(raster, y, colFrom, cols, line);
-      int target = (y - rowFrom) * g.outW;
-      if (channels == 3) {
-        horizontal.applyToThree(line, cols, -colFrom, rows, target, channelRows);
-      } else {
-        for (int x = 0; x < g.outW; x++) {
-          rows[target + x] = horizontal.apply(line, -colFrom, x);
+    if (channels == 3 && raster.channels() == 3 && !straightAlpha(raster) && PackedRgbRows.fits(horizontal)) {
+      // The common case, RGB photos for an RGB model: all three channels in one fixed-point pass.
+      new PackedRgbRows(horizontal).resample(raster, rowFrom, rowCount, colFrom, rows, channelRows);
+    } else {
+      float[] line = new float[channels * cols];
+      for (int y = rowFrom; y < rowFrom + rowCount; y++) {
+        convertRow(raster, y, colFrom, cols, line);
+        int target = (y - rowFrom) * g.outW;
+        if (channels == 3) {
+          horizontal.applyToThree(line, cols, -colFrom, rows, target, channelRows);
+        } else {
+          for (int x = 0; x < g.outW; x++) {
+            rows[target + x] = horizontal.apply(line, -colFrom, x);
+          }
         }
       }
     }
     for (int c = 0; c < channels; c++) {
       vertical.applyToRows(rows, c * rowCount * g.outW - rowFrom * g.outW, g.outW, out,
-          offset + c * planeOut + g.y0 * width + g.x0, width);
+          offset + c * planeOut + g.y0 * width + g.x0, width, span(), pixelMin);
     }
+  }
+
+  private static boolean straightAlpha(PixelRaster raster) {
+    return raster.alphaBand() >= 0 && !raster.premultiplied();
   }
 
   /** Columns [from, from + count) of row y as the model's channels, one run of {@code count} floats per channel. */
@@ -243,7 +262,7 @@ public final class Preprocessor implements Serializable {
     int step = raster.pixelStride();
     int at = raster.offset() + y * raster.rowStride() + from * step;
     int alpha = raster.alphaBand();
-    boolean straight = alpha >= 0 && !raster.premultiplied();
+    boolean straight = straightAlpha(raster);
     int[] bands = raster.colourBands();
     if (bands.length == 1) {
       int gray = bands[0];
