@@ -22,8 +22,8 @@ final class PackedRgbRows {
   static final int MAX_TAPS = 16;
   private static final int LANE = 21;
   private static final long MASK = (1L << LANE) - 1;
-  /** A channel's sum to [0, 1]: divided by the weights' total and by 255. */
-  private static final float UNIT = 1f / (255 * ONE);
+  /** What a channel's sum of 1 is worth in [0, 1]: 1 / 255 / {@link #ONE}. */
+  static final float UNIT = 1f / (255 * ONE);
 
   /** Taps per output: the most any output of the axis has; the others' windows are padded with zero weights. */
   private final int taps;
@@ -97,7 +97,8 @@ final class PackedRgbRows {
 
   /**
    * Resamples rows [rowFrom, rowFrom + rowCount) of a raster with three colour bands horizontally: output i of
-   * row y as floats in [0, 1] into {@code out}, red at {@code (y - rowFrom) * outputs + i}, green and blue
+   * row y as floats in units of {@link #UNIT} (so that the caller scales once, after the vertical pass) into
+   * {@code out}, red at {@code (y - rowFrom) * outputs + i}, green and blue
    * {@code channelLength} and {@code 2 * channelLength} further; {@code colFrom} is the first column any output
    * reads. Alpha, if any, is not read.
    */
@@ -106,8 +107,9 @@ final class PackedRgbRows {
     int columns = columns();
     // A band of rows at a time: each output's window and weights are loaded once per band, not once per row.
     int bandRows = Math.max(1, Math.min(rowCount, BAND_PIXELS / Math.max(1, columns)));
-    long[] band = new long[bandRows * columns];
-    long[] sums = new long[bandRows * outputs];
+    ResampleScratch scratch = ResampleScratch.ofThisThread();
+    long[] band = scratch.longs(bandRows * columns);
+    long[] sums = scratch.moreLongs(bandRows * outputs);
     for (int y = 0; y < rowCount; y += bandRows) {
       int count = Math.min(bandRows, rowCount - y);
       for (int r = 0; r < count; r++) {
@@ -118,7 +120,7 @@ final class PackedRgbRows {
     }
   }
 
-  /** Pixels packed per band: 32 KiB of longs, so a band stays in the first-level cache... or close to it. */
+  /** Pixels packed per band: 32 KiB of longs, so a band stays in the first-level cache. */
   private static final int BAND_PIXELS = 4096;
 
   /**
@@ -133,7 +135,7 @@ final class PackedRgbRows {
     int green = at + raster.colourBand(1);
     int blue = at + raster.colourBand(2);
     for (int x = to, end = to + count; x < end; x++) {
-      line[x] = (long) (s[red] & 0xff) << (2 * LANE) | (long) (s[green] & 0xff) << LANE | (s[blue] & 0xff);
+      line[x] = (long) ((s[red] & 0xff) << LANE | (s[green] & 0xff)) << LANE | (s[blue] & 0xff);
       red += step;
       green += step;
       blue += step;
@@ -206,14 +208,18 @@ final class PackedRgbRows {
     }
   }
 
-  /** {@code n} packed sums to floats in [0, 1]: red at {@code out[to + j]}, green and blue a channel further. */
+  /**
+   * {@code n} packed sums to floats, each a multiple of {@link #UNIT} in [0, 1] as a whole number: red at
+   * {@code out[to + j]}, green and blue a channel further.
+   */
   private static void unpack(long[] sums, int n, float[] out, int to, int channelLength) {
-    for (int j = 0, red = to, green = to + channelLength, blue = green + channelLength; j < n;
-        j++, red++, green++, blue++) {
+    int green = to + channelLength;
+    int blue = green + channelLength;
+    for (int j = 0; j < n; j++) {
       long sum = sums[j];
-      out[red] = (int) (sum >>> (2 * LANE)) * UNIT;
-      out[green] = (int) ((sum >>> LANE) & MASK) * UNIT;
-      out[blue] = (int) (sum & MASK) * UNIT;
+      out[to + j] = (int) (sum >>> (2 * LANE));
+      out[green + j] = (int) ((sum >>> LANE) & MASK);
+      out[blue + j] = (int) (sum & MASK);
     }
   }
 }

@@ -227,11 +227,14 @@ public final class Preprocessor implements Serializable {
     int cols = horizontal.to() - colFrom;
     int rowFrom = vertical.from();
     int rowCount = vertical.to() - rowFrom;
-    float[] rows = new float[channels * rowCount * g.outW];
+    float[] rows = ResampleScratch.ofThisThread().floats(channels * rowCount * g.outW);
     int channelRows = rowCount * g.outW;
+    // What a resampled value of 1 is worth in [0, 1].
+    float unit = 1f;
     if (channels == 3 && raster.channels() == 3 && !straightAlpha(raster) && PackedRgbRows.fits(horizontal)) {
       // The common case, RGB photos for an RGB model: all three channels in one fixed-point pass.
       new PackedRgbRows(horizontal).resample(raster, rowFrom, rowCount, colFrom, rows, channelRows);
+      unit = PackedRgbRows.UNIT;
     } else {
       float[] line = new float[channels * cols];
       for (int y = rowFrom; y < rowFrom + rowCount; y++) {
@@ -248,7 +251,7 @@ public final class Preprocessor implements Serializable {
     }
     for (int c = 0; c < channels; c++) {
       vertical.applyToRows(rows, c * rowCount * g.outW - rowFrom * g.outW, g.outW, out,
-          offset + c * planeOut + g.y0 * width + g.x0, width, span(), pixelMin);
+          offset + c * planeOut + g.y0 * width + g.x0, width, span() * unit, pixelMin);
     }
   }
 
