@@ -106,7 +106,7 @@ final class PackedRgbRows {
     int outputs = window.length;
     int columns = columns();
     // A band of rows at a time: each output's window and weights are loaded once per band, not once per row.
-    int bandRows = Math.max(1, Math.min(rowCount, BAND_PIXELS / Math.max(1, columns)));
+    int bandRows = Math.max(1, Math.min(rowCount, BAND_PIXELS / Math.max(columns, outputs)));
     ResampleScratch scratch = ResampleScratch.ofThisThread();
     long[] band = scratch.longs(bandRows * columns);
     long[] sums = scratch.moreLongs(bandRows * outputs);
@@ -120,8 +120,11 @@ final class PackedRgbRows {
     }
   }
 
-  /** Pixels packed per band: 32 KiB of longs, so a band stays in the first-level cache. */
-  private static final int BAND_PIXELS = 4096;
+  /**
+   * Pixels packed (and sums kept) per band: 32 KiB of longs each, so a band stays in the first-level cache; a
+   * row wider than this is a band of its own.
+   */
+  static final int BAND_PIXELS = 4096;
 
   /**
    * Columns [from, from + count) of row y into {@code line} at {@code to}, one long per pixel: red in bits 42 to
