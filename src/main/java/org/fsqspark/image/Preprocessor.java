@@ -25,19 +25,6 @@ import org.fsqspark.contract.ResizePolicy;
 public final class Preprocessor implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Sample value to [0, 1] as the gray conversion computes it: multiplied by the reciprocal. */
-  private static final float[] GRAY = new float[256];
-  /** Sample value to [0, 1] as the colour conversion computes it: divided by 255. */
-  private static final float[] COLOUR = new float[256];
-  private static final float GRAY_SCALE = 1f / 255L;
-
-  static {
-    for (int i = 0; i < 256; i++) {
-      GRAY[i] = i * GRAY_SCALE;
-      COLOUR[i] = i / 255f;
-    }
-  }
-
   private final int channels;
   private final int height;
   private final int width;
@@ -178,7 +165,7 @@ public final class Preprocessor implements Serializable {
     return rgb;
   }
 
-  private static float luma(float red, float green, float blue) {
+  static float luma(float red, float green, float blue) {
     return 0.299f * red + 0.587f * green + 0.114f * blue;
   }
 
@@ -210,8 +197,8 @@ public final class Preprocessor implements Serializable {
   }
 
   /**
-   * Resamples 8-bit samples: each source row under the crop is converted to the model's channels (the same
-   * float operations as {@link FloatPlanes#of} and {@link #convertChannels}) and resampled
+   * Resamples 8-bit samples: each source row under the crop is converted to the model's channels ({@link RasterRows}, the
+   * same float operations as {@link FloatPlanes#of} and {@link #convertChannels}) and resampled
    * horizontally, or for RGB into an RGB model packed and resampled in fixed point; the columns of those rows
    * are resampled last, the pixel range applied as each value is written.
    */
@@ -222,7 +209,7 @@ public final class Preprocessor implements Serializable {
     if (g.copies(w, h)) {
       float[] line = new float[channels * w];
       for (int y = 0; y < h; y++) {
-        convertRow(raster, y, 0, w, line);
+        RasterRows.convert(raster, y, 0, w, channels, line);
         for (int c = 0; c < channels; c++) {
           copyScaled(line, c * w, out, offset + c * planeOut + (g.y0 + y) * width + g.x0, w);
         }
@@ -239,14 +226,14 @@ public final class Preprocessor implements Serializable {
     int channelRows = rowCount * g.outW;
     // What a resampled value of 1 is worth in [0, 1].
     float unit = 1f;
-    if (channels == 3 && raster.channels() == 3 && !straightAlpha(raster) && PackedRgbRows.fits(horizontal)) {
+    if (channels == 3 && raster.channels() == 3 && !RasterRows.straightAlpha(raster) && PackedRgbRows.fits(horizontal)) {
       // The common case, RGB photos for an RGB model: all three channels in one fixed-point pass.
       new PackedRgbRows(horizontal).resample(raster, rowFrom, rowCount, colFrom, rows, channelRows);
       unit = PackedRgbRows.UNIT;
     } else {
       float[] line = new float[channels * cols];
       for (int y = rowFrom; y < rowFrom + rowCount; y++) {
-        convertRow(raster, y, colFrom, cols, line);
+        RasterRows.convert(raster, y, colFrom, cols, channels, line);
         int target = (y - rowFrom) * g.outW;
         if (channels == 3) {
           horizontal.applyToThree(line, cols, -colFrom, rows, target, channelRows);
@@ -260,57 +247,6 @@ public final class Preprocessor implements Serializable {
     for (int c = 0; c < channels; c++) {
       vertical.applyToRows(rows, c * rowCount * g.outW - rowFrom * g.outW, g.outW, out,
           offset + c * planeOut + g.y0 * width + g.x0, width, span() * unit, pixelMin);
-    }
-  }
-
-  private static boolean straightAlpha(PixelRaster raster) {
-    return raster.alphaBand() >= 0 && !raster.premultiplied();
-  }
-
-  /** Columns [from, from + count) of row y as the model's channels, one run of {@code count} floats per channel. */
-  private void convertRow(PixelRaster raster, int y, int from, int count, float[] line) {
-    byte[] s = raster.samples();
-    int step = raster.pixelStride();
-    int at = raster.offset() + y * raster.rowStride() + from * step;
-    int alpha = raster.alphaBand();
-    boolean straight = straightAlpha(raster);
-    int[] bands = raster.colourBands();
-    if (bands.length == 1) {
-      int gray = bands[0];
-      for (int x = 0; x < count; x++, at += step) {
-        float value = GRAY[s[at + gray] & 0xff];
-        if (straight) {
-          // As toPlanes: value * alpha * (1 / 255), left to right.
-          value = value * (s[at + alpha] & 0xff) * GRAY_SCALE;
-        }
-        line[x] = value;
-        if (channels == 3) {
-          line[count + x] = value;
-          line[2 * count + x] = value;
-        }
-      }
-      return;
-    }
-    int red = bands[0];
-    int green = bands[1];
-    int blue = bands[2];
-    for (int x = 0; x < count; x++, at += step) {
-      float r = COLOUR[s[at + red] & 0xff];
-      float gr = COLOUR[s[at + green] & 0xff];
-      float b = COLOUR[s[at + blue] & 0xff];
-      if (straight) {
-        float a = COLOUR[s[at + alpha] & 0xff];
-        r = r * a;
-        gr = gr * a;
-        b = b * a;
-      }
-      if (channels == 1) {
-        line[x] = luma(r, gr, b);
-      } else {
-        line[x] = r;
-        line[count + x] = gr;
-        line[2 * count + x] = b;
-      }
     }
   }
 }
