@@ -61,6 +61,11 @@ public record PixelRaster(int width, int height, byte[] samples, int offset, int
     return new PixelRaster(width, height, samples, 0, width * 3, 3, new int[] {0, 1, 2}, -1, false);
   }
 
+  /** Offset of colour band {@code band} within a pixel, without copying {@link #colourBands}. */
+  int colourBand(int band) {
+    return colourBands[band];
+  }
+
   /** Colour channels the image has: 1 or 3. */
   @Override
   public int channels() {

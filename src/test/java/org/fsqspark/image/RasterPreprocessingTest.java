@@ -9,16 +9,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Preprocessing straight from 8-bit rasters: the same bits as going through float planes of the whole image
- * (the old path), and the filter's definition computed directly in double precision, on random images, sizes,
- * crops and policies.
+ * (the old path) except where RGB rows are resampled in fixed point, which stays within its stated bound; and
+ * the filter's definition computed directly in double precision, on random images, sizes, crops and policies.
  */
 class RasterPreprocessingTest {
   private static final int[] TYPES = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_3BYTE_BGR,
       BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_INT_RGB};
+  /**
+   * What fixed-point taps may move a value in [0, 1]: half a unit of 1/8192 per tap, at most 16 taps. Exact
+   * integer sums leave only the rounded weights; the float steps after them add rounding of about 1e-7.
+   */
+  private static final double FIXED_POINT_BOUND = PackedRgbRows.MAX_TAPS / 2.0 / PackedRgbRows.ONE + 1e-6;
 
   @Test
-  void rastersGiveTheSameBitsAsFloatPlanes() {
+  void rastersGiveTheSameBitsAsFloatPlanesExceptFixedPointRgb() {
     SplittableRandom random = new SplittableRandom(11);
+    int fixedPointTrials = 0;
+    double worst = 0;
     for (int trial = 0; trial < 150; trial++) {
       BufferedImage image = randomImage(random, TYPES[trial % TYPES.length], 1 + random.nextInt(300),
           1 + random.nextInt(300));
@@ -31,9 +38,25 @@ class RasterPreprocessingTest {
         assertThat(pixels).as("an 8-bit interleaved image is read in place").isInstanceOf(PixelRaster.class);
       }
       preprocessor.write(pixels, viaRaster, 0);
-      assertThat(viaRaster).as("trial %d: %dx%d type %d", trial, image.getWidth(), image.getHeight(), image.getType())
-          .isEqualTo(viaPlanes);
+      String what = String.format("trial %d: %dx%d type %d", trial, image.getWidth(), image.getHeight(),
+          image.getType());
+      // RGB without alpha into an RGB model: the fixed-point horizontal pass (or, at the same size, a copy).
+      boolean fixedPoint = pixels instanceof PixelRaster raster && raster.channels() == 3
+          && raster.alphaBand() < 0 && preprocessor.channels() == 3;
+      if (!fixedPoint) {
+        assertThat(viaRaster).as(what).isEqualTo(viaPlanes);
+        continue;
+      }
+      fixedPointTrials++;
+      // The pixel range of these preprocessors is [0, 1] or [-1, 1]: a span of up to 2.
+      for (int i = 0; i < viaRaster.length; i++) {
+        double difference = Math.abs(viaRaster[i] - viaPlanes[i]);
+        worst = Math.max(worst, difference / 2);
+        assertThat(difference).as("%s at %d", what, i).isLessThanOrEqualTo(2 * FIXED_POINT_BOUND);
+      }
     }
+    assertThat(fixedPointTrials).as("trials that took the fixed-point path").isGreaterThan(10);
+    assertThat(worst).as("largest difference seen, on the [0, 1] scale").isGreaterThan(0).isLessThan(1e-4);
   }
 
   @Test
@@ -42,18 +65,43 @@ class RasterPreprocessingTest {
     for (int trial = 0; trial < 100; trial++) {
       int w = 1 + random.nextInt(200);
       int h = 1 + random.nextInt(200);
-      BufferedImage image = randomImage(random, BufferedImage.TYPE_BYTE_GRAY, w, h);
+      // Gray through the float taps; RGB mostly through the fixed-point ones (up to 16 taps: downscaling by 8).
+      boolean rgb = trial % 2 == 1;
+      BufferedImage image = randomImage(random, rgb ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY,
+          w, h);
       int outH = 1 + random.nextInt(64);
       int outW = 1 + random.nextInt(64);
       ResizePolicy policy = ResizePolicy.values()[random.nextInt(3)];
-      Preprocessor preprocessor = new Preprocessor(1, outH, outW, policy, 0, 1);
-      float[] out = new float[outH * outW];
+      int channels = rgb ? 3 : 1;
+      Preprocessor preprocessor = new Preprocessor(channels, outH, outW, policy, 0, 1);
+      float[] out = new float[channels * outH * outW];
       preprocessor.write(PixelRaster.of(image).orElseThrow(), out, 0);
-      double[] expected = reference(image, outW, outH, policy);
-      for (int i = 0; i < out.length; i++) {
-        assertThat((double) out[i]).as("trial %d (%dx%d -> %dx%d %s) at %d", trial, w, h, outW, outH, policy, i)
-            .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(2e-5));
+      double tolerance = rgb ? FIXED_POINT_BOUND + 2e-5 : 2e-5;
+      for (int c = 0; c < channels; c++) {
+        double[] expected = reference(image, c, outW, outH, policy);
+        for (int i = 0; i < expected.length; i++) {
+          assertThat((double) out[c * outH * outW + i])
+              .as("trial %d (%dx%d -> %dx%d %s) channel %d at %d", trial, w, h, outW, outH, policy, c, i)
+              .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(tolerance));
+        }
       }
+    }
+  }
+
+  @Test
+  void fixedPointWeightsAreExactOnFlatColourAndCloseToTheFloatOnes() {
+    // A flat colour stays exactly its value (the weights sum to 8192): 300x200 -> 37x23 downscales by about 8.
+    BufferedImage flat = new BufferedImage(300, 200, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < 200; y++) {
+      for (int x = 0; x < 300; x++) {
+        flat.setRGB(x, y, 0xff_c8_01_7f);
+      }
+    }
+    float[] out = new float[3 * 23 * 37];
+    new Preprocessor(3, 23, 37, ResizePolicy.STRETCH, 0, 1).write(PixelRaster.of(flat).orElseThrow(), out, 0);
+    for (int i = 0; i < out.length; i++) {
+      float expected = (i < 23 * 37 ? 0xc8 : i < 2 * 23 * 37 ? 0x01 : 0x7f) / 255f;
+      assertThat(out[i]).as("at %d", i).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6f));
     }
   }
 
@@ -113,9 +161,9 @@ class RasterPreprocessingTest {
 
   /**
    * The triangle filter widened by the scale factor, normalised per output, evaluated as one 2-D weighted sum
-   * per output in double precision: what the separable implementation must compute.
+   * per output in double precision, of one band: what the separable implementation must compute.
    */
-  private static double[] reference(BufferedImage image, int width, int height, ResizePolicy policy) {
+  private static double[] reference(BufferedImage image, int band, int width, int height, ResizePolicy policy) {
     int w = image.getWidth();
     int h = image.getHeight();
     double srcX = 0;
@@ -155,7 +203,7 @@ class RasterPreprocessingTest {
           for (int x = 0; x < w; x++) {
             double weight = wy[oy][y] * wx[ox][x];
             if (weight != 0) {
-              sum += weight * image.getRaster().getSample(x, y, 0) / 255.0;
+              sum += weight * image.getRaster().getSample(x, y, band) / 255.0;
             }
           }
         }
