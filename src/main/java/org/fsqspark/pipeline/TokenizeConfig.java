@@ -91,6 +91,14 @@ public record TokenizeConfig(
   }
 
   /**
+   * Adds {@code --accept-truncated} to a run's spec when it is set (a run without it records nothing, as before
+   * it was recorded): shards of one table must not differ in which damaged files became rows.
+   */
+  public org.fsqspark.shard.RunSpec recordAcceptTruncated(org.fsqspark.shard.RunSpec spec) {
+    return acceptTruncated ? spec.with("accept_truncated", true) : spec;
+  }
+
+  /**
    * Model inputs a tokenize task holds for batches of {@code batch} images: the window the decode threads fill
    * ahead (2 batches, at least 8 images) and the batch and its copy for the encoder; an image brings all its
    * variants, and a batch takes whole images, so it may hold {@code variants - 1} rows more.

@@ -28,12 +28,12 @@ public final class TokenizeOutput {
 
   /** What a re-run must match to resume: the input listing, the shard layout, the model and the columns. */
   public static RunSpec spec(TokenizeConfig config, ShardPlan plan, ModelSource source, List<Column> passthrough) {
-    return config.recordVariants(new RunSpec().with("input", config.input())
+    return config.recordAcceptTruncated(config.recordVariants(new RunSpec().with("input", config.input())
         .with("format", plan.listing().format().cliName())
         .with("listing_sha256", plan.digest()).with("shards", plan.shards().size())
         .with("files_per_shard", plan.filesPerShard()).with("max_shard_bytes", plan.maxShardBytes())
         .with("model", source.key()).with("image_column", config.imageColumn()).with("id_column", config.idColumn())
-        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList())));
+        .with("passthrough", String.join(",", passthrough.stream().map(Column::name).toList()))));
   }
 
   /** What every task needs besides its shard and the model. */

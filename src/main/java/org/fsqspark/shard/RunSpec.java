@@ -60,13 +60,21 @@ public final class RunSpec {
     return spec;
   }
 
-  /** Human-readable differences from an earlier run, empty when this run may resume it. */
+  /**
+   * Human-readable differences from an earlier run, empty when this run may resume it. Fields are compared both
+   * ways: a field recorded only when set (tokenize's variants) that the earlier run had and this one has not is a
+   * difference too, or resuming a table of variants without them would mix rows of both kinds.
+   */
   public List<String> differencesFrom(RunSpec earlier) {
     List<String> differences = new ArrayList<>();
-    for (Map.Entry<String, String> field : fields.entrySet()) {
-      String before = earlier.fields.get(field.getKey());
-      if (!field.getValue().equals(before)) {
-        differences.add(field.getKey() + " was " + before + ", now " + field.getValue());
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(fields.keySet());
+    names.addAll(earlier.fields.keySet());
+    for (String name : names) {
+      String before = earlier.fields.get(name);
+      String now = fields.get(name);
+      if (!java.util.Objects.equals(before, now)) {
+        differences.add(name + " was " + (before == null ? "not set" : before) + ", now "
+            + (now == null ? "not set" : now));
       }
     }
     return differences;
