@@ -50,8 +50,8 @@ public record Variants(Kind kind, double scale) implements java.io.Serializable 
       throw new IllegalArgumentException("Variants need a kind");
     }
     if (kind == Kind.TENCROP && !(scale >= 1 && scale <= MAX_SCALE)) {
-      throw new BadInputException("--variants tencrop:" + format(scale) + ": the scale must be between 1 and "
-          + format(MAX_SCALE) + " (the crop square is SCALE times the model's input size; LlamaGen uses 1.1)");
+      throw new BadInputException("--variants tencrop:" + plain(scale) + ": the scale must be between 1 and "
+          + plain(MAX_SCALE) + " (the crop square is SCALE times the model's input size; LlamaGen uses 1.1)");
     }
     if (kind != Kind.TENCROP) {
       scale = 1;
@@ -150,6 +150,11 @@ public record Variants(Kind kind, double scale) implements java.io.Serializable 
   /** Position of {@code name} among {@link #names()}, or -1. */
   public int indexOf(String name) {
     return names().indexOf(name);
+  }
+
+  /** A number as a person types it: 9, not 9.0. */
+  private static String plain(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
   }
 
   private static String format(double value) {

@@ -132,7 +132,8 @@ class VariantsTokenizeTest {
   void badVariantsAreOneLine() {
     assertThatThrownBy(() -> Variants.parse("tencrop:0.9")).isInstanceOf(BadInputException.class)
         .hasMessageContaining("between 1 and 4").hasMessageNotContaining("\n");
-    assertThatThrownBy(() -> Variants.parse("tencrop:100")).isInstanceOf(BadInputException.class);
+    assertThatThrownBy(() -> Variants.parse("tencrop:100")).isInstanceOf(BadInputException.class)
+        .hasMessageStartingWith("--variants tencrop:100: the scale must be between 1 and 4 (");
     assertThatThrownBy(() -> Variants.parse("tencrop:x")).isInstanceOf(BadInputException.class)
         .hasMessageContaining("'x' is not a number");
     assertThatThrownBy(() -> Variants.parse("rotate")).isInstanceOf(BadInputException.class)
