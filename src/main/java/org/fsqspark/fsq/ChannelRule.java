@@ -23,7 +23,7 @@ public final class ChannelRule {
   /** Codes from bf16 or fp16 tensors are exact for small L; anything further off the lattice is a bug. */
   private static final double CODE_TOLERANCE = 1e-3;
   /** Up to this many thresholds a branch-free scan beats a binary search. */
-  private static final int LINEAR_SCAN_THRESHOLDS = 64;
+  static final int LINEAR_SCAN_THRESHOLDS = 64;
 
   private final Bound bound;
   private final int levels;

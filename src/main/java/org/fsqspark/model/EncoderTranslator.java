@@ -10,15 +10,22 @@ import java.util.Locale;
 import org.fsqspark.contract.EncoderOutput;
 import org.fsqspark.contract.TokenizerManifest;
 import org.fsqspark.error.BadDataException;
+import org.fsqspark.fsq.FiniteScalarQuantizer;
 
 /**
  * Pixels in, token indices out: builds the NCHW input tensor in the manifest's dtype and turns the
  * encoder's output into indices on the model's device, either by applying FSQ to latents or by
  * range-checking the indices a self-quantizing model returns.
+ *
+ * <p>On the CPU, FSQ runs in plain Java over the copied latents ({@link FiniteScalarQuantizer}, the rule
+ * {@link NDArrayQuantizer} matches bit for bit): a dozen tensor operations and their temporaries cost more than
+ * the whole forward pass of a cheap encoder (measured: 0.21-0.24 ms per 128x128 image against 0.09 ms for the
+ * forward). On an accelerator the latents stay on the device and only the indices are copied back.
  */
 final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenBatch> {
   private final TokenizerManifest manifest;
   private final NDArrayQuantizer quantizer;
+  private final FiniteScalarQuantizer cpuQuantizer;
   private final VectorQuantizer vectorQuantizer;
 
   /** {@code vectorQuantizer} is the codebook lookup of a VQ model, null for FSQ. */
@@ -26,6 +33,7 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     this.manifest = manifest;
     this.vectorQuantizer = vectorQuantizer;
     this.quantizer = vectorQuantizer == null ? new NDArrayQuantizer(manifest.levels(), manifest.bound()) : null;
+    this.cpuQuantizer = vectorQuantizer == null ? new FiniteScalarQuantizer(manifest.levels(), manifest.bound()) : null;
   }
 
   @Override
@@ -47,6 +55,9 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     NDArray indices;
     if (manifest.output() == EncoderOutput.LATENTS) {
       expectShape(shape, 4, "B x " + manifest.latentChannels() + " x h x w latents");
+      if (vectorQuantizer == null && ai.djl.Device.Type.CPU.equals(first.getDevice().getDeviceType())) {
+        return quantizeOnCpu(first, shape);
+      }
       indices = vectorQuantizer != null ? vectorQuantizer.indices(first) : quantizer.indices(first, 1);
     } else {
       expectShape(shape, 3, "B x h x w indices");
@@ -56,12 +67,34 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     Shape indexShape = indices.getShape();
     int h = (int) indexShape.get(1);
     int w = (int) indexShape.get(2);
+    checkGrid(h, w);
+    return new TokenBatch(indices.toIntArray(), (int) indexShape.get(0), h, w);
+  }
+
+  /** FSQ of B x d x h x w latents in Java; the same checks and errors as the tensor path. */
+  private TokenBatch quantizeOnCpu(NDArray latents, Shape shape) {
+    int channels = (int) shape.get(1);
+    if (channels != manifest.levels().channels()) {
+      throw new IllegalArgumentException("Latents " + shape + " have " + channels + " channels on axis 1 but levels "
+          + manifest.levels() + " need " + manifest.levels().channels());
+    }
+    int count = (int) shape.get(0);
+    int h = (int) shape.get(2);
+    int w = (int) shape.get(3);
+    checkGrid(h, w);
+    float[] values = (latents.getDataType() == DataType.FLOAT32 ? latents : latents.toType(DataType.FLOAT32, false))
+        .toFloatArray();
+    int[] tokens = new int[count * h * w];
+    cpuQuantizer.indicesChannelFirst(values, count, h * w, tokens);
+    return new TokenBatch(tokens, count, h, w);
+  }
+
+  private void checkGrid(int h, int w) {
     if (h != manifest.gridHeight() || w != manifest.gridWidth()) {
       throw new IllegalStateException(String.format(Locale.ROOT,
           "Encoder %s produced a %dx%d token grid but its manifest promises %dx%d (input_size / downsample)",
           manifest.name(), h, w, manifest.gridHeight(), manifest.gridWidth()));
     }
-    return new TokenBatch(indices.toIntArray(), (int) indexShape.get(0), h, w);
   }
 
   private void expectShape(Shape shape, int dimensions, String expected) {

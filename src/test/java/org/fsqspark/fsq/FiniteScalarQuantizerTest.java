@@ -264,4 +264,42 @@ class FiniteScalarQuantizerTest {
     }
     return index;
   }
+
+  @ParameterizedTest
+  @EnumSource(Bound.class)
+  void batchedChannelFirstIndicesEqualOneAtATime(Bound bound) {
+    for (Levels levels : new Levels[] {Levels.of(8, 5, 5, 5), Levels.of(8, 8, 8, 5, 5, 5), Levels.of(7, 6, 4)}) {
+      FiniteScalarQuantizer fsq = new FiniteScalarQuantizer(levels, bound);
+      int d = levels.channels();
+      int images = 3;
+      int positions = 35;
+      Random random = new Random(5);
+      float[] latents = new float[images * d * positions];
+      for (int i = 0; i < latents.length; i++) {
+        latents[i] = bound == Bound.NONE ? random.nextInt(3) - 1 : (float) (random.nextGaussian() * 1.5);
+      }
+      // Exactly on a threshold, just below one, and both zeros: where a comparison's edge shows.
+      int at = 0;
+      for (int c = 0; c < d && bound != Bound.NONE; c++) {
+        for (float threshold : fsq.rule(c).thresholds()) {
+          for (float z : new float[] {threshold, Math.nextDown(threshold), Math.nextUp(threshold), 0f, -0f}) {
+            latents[(at / positions) * d * positions + c * positions + at % positions] = z;
+            at = (at + 1) % (images * positions);
+          }
+        }
+      }
+      int[] batched = new int[images * positions];
+      java.util.Arrays.fill(batched, -7);
+      fsq.indicesChannelFirst(latents, images, positions, batched);
+      for (int image = 0; image < images; image++) {
+        for (int p = 0; p < positions; p++) {
+          assertThat(batched[image * positions + p]).as("%s %s image %d position %d", levels, bound, image, p)
+              .isEqualTo(fsq.indexChannelFirst(latents, image * d * positions, p, positions));
+        }
+      }
+      latents[latents.length - 2] = Float.NaN;
+      assertThatThrownBy(() -> fsq.indicesChannelFirst(latents, images, positions, batched))
+          .hasMessageContaining("position " + (latents.length - 2)).hasMessageContaining("must be finite");
+    }
+  }
 }
