@@ -24,6 +24,9 @@ import org.fsqspark.fsq.FiniteScalarQuantizer;
  */
 final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenBatch> {
   private final TokenizerManifest manifest;
+  /** Each predicting thread's input buffer: task threads, a handful per executor. */
+  private static final ThreadLocal<java.nio.ByteBuffer> INPUT = new ThreadLocal<>();
+
   private final NDArrayQuantizer quantizer;
   private final FiniteScalarQuantizer cpuQuantizer;
   private final VectorQuantizer vectorQuantizer;
@@ -38,11 +41,30 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
 
   @Override
   public NDList processInput(TranslatorContext ctx, PixelBatch batch) {
-    NDArray pixels = ctx.getNDManager().create(
-        java.nio.FloatBuffer.wrap(batch.pixels(), 0, batch.count() * batch.channels() * batch.height() * batch.width()),
-        new Shape(batch.count(), batch.channels(), batch.height(), batch.width()));
+    NDArray pixels = ctx.getNDManager().create(inputBuffer(batch),
+        new Shape(batch.count(), batch.channels(), batch.height(), batch.width()), DataType.FLOAT32);
     // bfloat16 inputs stay float32 here: TokenizerModel casts them inside libtorch (see there why).
     return new NDList("float16".equals(manifest.inputDtype()) ? pixels.toType(DataType.FLOAT16, false) : pixels);
+  }
+
+  /**
+   * The batch's pixels in this thread's direct buffer, which the engine reads in place. Given a heap buffer,
+   * DJL allocates (and zeroes) a direct one per batch and copies into it: measured on batches of 64 RGB
+   * 128x128 images, 0.13-0.15 ms per image against 0.024 for this copy into a kept buffer. The tensor lives
+   * only for this batch's prediction, so the next batch of the thread may overwrite the buffer.
+   */
+  private static java.nio.ByteBuffer inputBuffer(PixelBatch batch) {
+    int values = batch.count() * batch.channels() * batch.height() * batch.width();
+    int bytes = Math.multiplyExact(values, Float.BYTES);
+    java.nio.ByteBuffer buffer = INPUT.get();
+    if (buffer == null || buffer.capacity() < bytes) {
+      buffer = java.nio.ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.nativeOrder());
+      INPUT.set(buffer);
+    }
+    buffer.clear();
+    buffer.asFloatBuffer().put(batch.pixels(), 0, values);
+    buffer.limit(bytes);
+    return buffer;
   }
 
   @Override
