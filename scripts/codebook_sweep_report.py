@@ -6,6 +6,7 @@ import html
 import json
 import math
 import os
+import re
 import sys
 
 SIZES = [64, 256, 1024, 4096, 16384, 65536]
@@ -38,6 +39,17 @@ def row_json(out, row):
         for line in f:
             name, seconds = line.rstrip("\n").split("\t")
             times[name] = times.get(name, 0) + int(seconds)
+    # A training or prior killed and resumed (train --resume, prior's own checkpoint) has in times.tsv only the
+    # invocation that finished; its records hold every finished epoch's seconds, before and after the interruption.
+    # The epoch cut short by the interruption is counted nowhere.
+    resumed = []
+    log = os.path.join(d, "train.log")
+    if os.path.exists(log):
+        with open(log, encoding="utf-8") as f:
+            resumed = [int(m.group(1)) for m in re.finditer(r"resuming after epoch (\d+)", f.read())]
+    times["train"] = max(times.get("train", 0), round(training["seconds"]))
+    prior_seconds = round(sum(e.get("seconds", 0) for e in prior.get("history", [])))
+    times["prior-train"] = max(times.get("prior-train", 0), prior_seconds)
     mt = prior_stats["compression"]["models"].get("masked_transformer", {})
     last_prior_epoch = prior["history"][-1] if prior.get("history") else {}
     last = training["history"][-1] if training["history"] else {}
@@ -48,7 +60,8 @@ def row_json(out, row):
         "codebook_size": all_stats["codebook_size"],
         "levels": tokenizer.get("levels") if quantizer == "fsq" else None,
         "train": {"epochs": training["epochs"], "epoch_cap": training["epoch_cap"], "stopped": training["stopped"],
-                  "seconds": training["seconds"], "validation_psnr_db": last.get("validation_psnr_db"),
+                  "seconds": training["seconds"], "resumed_after_epochs": resumed,
+                  "validation_psnr_db": last.get("validation_psnr_db"),
                   "validation_usage": last.get("validation_usage")},
         "all": {"images": all_stats["images"], "tokens": all_stats["tokens"], "used_codes": all_stats["used_codes"],
                 "usage": all_stats["usage"]},
@@ -87,8 +100,9 @@ def table(rows):
     for r in rows:
         t = r["train"]
         name = "FSQ " + ",".join(map(str, r["levels"])) if r["quantizer"] == "fsq" else "VQ"
+        stop = t["stopped"] + "".join(f"; resumed after {e}" for e in t.get("resumed_after_epochs", []))
         lines.append(
-            f"| {math.log2(r['nominal_size']):.0f} ({r['codebook_size']}) | {name} | {t['epochs']} ({t['stopped']}) | "
+            f"| {math.log2(r['nominal_size']):.0f} ({r['codebook_size']}) | {name} | {t['epochs']} ({stop}) | "
             f"{100 * r['all']['usage']:.1f}% ({r['all']['used_codes']}) | "
             f"{100 * r['test']['usage']:.1f}% ({r['test']['used_codes']}) | {r['test']['psnr_db']:.2f} | "
             f"{fmt(r['test']['unigram_bits_per_token'], '%.2f')} | {fmt(r['test']['context_bits_per_token'], '%.2f')} | "
