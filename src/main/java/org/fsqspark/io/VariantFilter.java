@@ -20,8 +20,22 @@ public final class VariantFilter {
    * @throws BadInputException when the table has no such variant, naming the ones it has
    */
   public static String condition(Configuration conf, List<Path> partFiles, String variant, String table) {
+    // The name is one of the table's own (letters and hyphens), so it needs no escaping.
+    return value(conf, partFiles, variant, table).map(name -> "`" + TokenTable.VARIANT + "` = '" + name + "'")
+        .orElse("true");
+  }
+
+  /**
+   * The value of the {@code variant} column that {@code variant} keeps, for readers of the part files themselves;
+   * empty when every row is kept ({@code variant} null, or a table without the column, which holds only
+   * {@link Variants#ORIGINAL}).
+   *
+   * @throws BadInputException when the table has no such variant, naming the ones it has
+   */
+  public static java.util.Optional<String> value(Configuration conf, List<Path> partFiles, String variant,
+      String table) {
     if (variant == null) {
-      return "true";
+      return java.util.Optional.empty();
     }
     Variants variants = PartVariants.ofTable(conf, partFiles, table);
     List<String> names = variants.names().stream().sorted().toList();
@@ -29,7 +43,6 @@ public final class VariantFilter {
       throw new BadInputException("--variant " + variant + ": table " + table + " has no rows of that variant; it"
           + " has " + String.join(", ", names) + (variants.isNone() ? " (it was tokenized without --variants)" : ""));
     }
-    // The name is one of the table's own (letters and hyphens), so it needs no escaping.
-    return variants.isNone() ? "true" : "`" + TokenTable.VARIANT + "` = '" + variant + "'";
+    return variants.isNone() ? java.util.Optional.empty() : java.util.Optional.of(variant);
   }
 }

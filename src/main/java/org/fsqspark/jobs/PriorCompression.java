@@ -24,9 +24,12 @@ import org.fsqspark.stats.CostModel;
 final class PriorCompression {
   private PriorCompression() {}
 
-  /** Codes every stream of the table's part files with the prior; returns the masked transformer's figures. */
+  /**
+   * Codes every stream of the table's part files with the prior, of their rows those of {@code variant} (empty:
+   * every row); returns the masked transformer's figures.
+   */
   static CompressionCost measure(SparkSession spark, List<org.apache.hadoop.fs.Path> parts, String input,
-      PriorPackage prior, long images, StatsConfig config, PrintWriter console) {
+      PriorPackage prior, long images, StatsConfig config, java.util.Optional<String> variant, PrintWriter console) {
     PriorArchitecture architecture = prior.architecture();
     CodingSchedule schedule = CodingSchedule.of(architecture.gridHeight(), architecture.gridWidth(),
         config.priorSteps());
@@ -39,7 +42,7 @@ final class PriorCompression {
     CompressionCost cost = new CompressionCost();
     try (ShardRunner runner = new ShardRunner(spark, PriorCodingWork.GRIDS, "none")) {
       PriorCodingWork work = new PriorCodingWork(runner.ship(prior), DeviceRequest.parse(config.priorDevice(), false),
-          config.priorSteps(), config.verifyFraction());
+          config.priorSteps(), config.verifyFraction(), variant.orElse(null));
       ShardRunner.Progress progress = new ShardRunner.Progress("stats: masked transformer (coded + decoded grids)",
           PriorCodingWork.GRIDS, "none", images + Math.round(images * Math.min(1, config.verifyFraction())), 30,
           console);

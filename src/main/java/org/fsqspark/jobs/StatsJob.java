@@ -121,7 +121,7 @@ public final class StatsJob {
       cost = code(grids, input, levels, unigram, counts);
       if (prior != null) {
         cost.merge(PriorCompression.measure(spark, tableManifest.partFiles(), input, prior, counts.images(), config,
-            console));
+            config.variantValue(hadoop, tableManifest, input), console));
       }
     }
     return new TableStatistics(config.label(input), manifest == null ? null : manifest.name() + " " + manifest.version(),

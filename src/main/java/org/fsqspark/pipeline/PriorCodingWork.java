@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.hadoop.fs.Path;
 import org.fsqspark.error.BadDataException;
 import org.fsqspark.io.TokenPartReader;
+import org.fsqspark.io.TokenTable;
 import org.fsqspark.model.DeviceRequest;
 import org.fsqspark.model.JvmModelCache;
 import org.fsqspark.prior.PriorArchitecture;
@@ -35,19 +36,28 @@ public final class PriorCodingWork implements ShardWork<PriorStream, PriorStream
   private final DeviceRequest device;
   private final int steps;
   private final double verifyFraction;
+  /** The {@code variant} value of the rows to code ({@code stats --variant}), or null for every row. */
+  private final String variant;
 
   public PriorCodingWork(Shipped<PriorPackage> prior, DeviceRequest device, int steps, double verifyFraction) {
+    this(prior, device, steps, verifyFraction, null);
+  }
+
+  /** Codes only the rows whose {@code variant} column is {@code variant} (null: every row). */
+  public PriorCodingWork(Shipped<PriorPackage> prior, DeviceRequest device, int steps, double verifyFraction,
+      String variant) {
     this.prior = prior;
     this.device = device;
     this.steps = steps;
     this.verifyFraction = verifyFraction;
+    this.variant = variant;
   }
 
   @Override
   public PriorStreamResult process(PriorStream stream, ShardContext context) throws IOException {
     JvmModelCache.limitEngineThreads(context.cpus());
     PriorModel model = prior.get().obtain(device.resolve(context.gpu()));
-    List<int[]> grids = read(stream, context, model.architecture());
+    List<int[]> grids = read(stream, context, model.architecture(), variant);
     CompressionCost cost = new CompressionCost();
     if (grids.isEmpty()) {
       return new PriorStreamResult(stream.name(), cost);
@@ -72,15 +82,19 @@ public final class PriorCodingWork implements ShardWork<PriorStream, PriorStream
     return new PriorStreamResult(stream.name(), cost);
   }
 
-  /** The stream's grids: every {@code slices}-th row of its part file, from row {@code slice} on. */
-  private static List<int[]> read(PriorStream stream, ShardContext context, PriorArchitecture architecture)
-      throws IOException {
+  /**
+   * The stream's grids: every {@code slices}-th row of its part file, from row {@code slice} on, of those rows the
+   * ones of {@code variant} (null: all).
+   */
+  private static List<int[]> read(PriorStream stream, ShardContext context, PriorArchitecture architecture,
+      String variant) throws IOException {
     Path file = new Path(stream.path());
     List<int[]> grids = new ArrayList<>();
-    try (TokenPartReader rows = TokenPartReader.open(context.hadoop(), file)) {
+    List<String> columns = variant == null ? List.of() : List.of(TokenTable.VARIANT);
+    try (TokenPartReader rows = TokenPartReader.open(context.hadoop(), file, columns)) {
       for (long row = 0; rows.hasNext(); row++) {
         TokenPartReader.Row next = rows.next();
-        if (row % stream.slices() != stream.slice()) {
+        if (row % stream.slices() != stream.slice() || (variant != null && !variant.equals(next.passthrough()[0]))) {
           continue;
         }
         TokenGrid grid = TokenGrid.checked(next.tokens(), next.gridHeight(), next.gridWidth());

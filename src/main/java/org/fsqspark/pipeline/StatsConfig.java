@@ -38,11 +38,6 @@ public record StatsConfig(String input, String compare, String output, String le
     if (priorSteps < 1) {
       throw new IllegalArgumentException("--prior-steps must be at least 1, got " + priorSteps);
     }
-    if (variant != null && prior != null) {
-      // The prior's pass reads the part files itself, every row of them.
-      throw new IllegalArgumentException("--variant does not combine with --prior, which codes every row of the"
-          + " table; drop one of them");
-    }
   }
 
   /** A run over every row, whatever its variant. */
@@ -61,6 +56,15 @@ public record StatsConfig(String input, String compare, String output, String le
   public String variantCondition(org.apache.hadoop.conf.Configuration conf, org.fsqspark.io.TableManifest manifest,
       String table) {
     return org.fsqspark.io.VariantFilter.condition(conf, manifest.partFiles(), variant, table);
+  }
+
+  /**
+   * The {@code variant} value the rows {@code --variant} asks for carry, for a pass that reads the part files
+   * itself ({@code --prior}); empty for every row.
+   */
+  public java.util.Optional<String> variantValue(org.apache.hadoop.conf.Configuration conf,
+      org.fsqspark.io.TableManifest manifest, String table) {
+    return org.fsqspark.io.VariantFilter.value(conf, manifest.partFiles(), variant, table);
   }
 
   /** How the report names {@code table}: with the variant when only one is measured. */

@@ -58,6 +58,31 @@ class VariantTablesCommandTest {
   }
 
   @Test
+  void statsWithAPriorCodesOnlyTheVariantAsked() throws Exception {
+    Path prior = work.resolve("prior");
+    CliRunner.Result train = CliRunner.run("prior", "train", "--input", table.toString(), "--output", prior.toString(),
+        "--layers", "1", "--width", "32", "--heads", "2", "--epochs", "1", "--batch-size", "32", "--threads", "1");
+    assertThat(train.exitCode()).as(train.err()).isZero();
+    for (String variant : new String[] {"flip", null}) {
+      Path output = work.resolve("stats-prior-" + variant);
+      List<String> args = new ArrayList<>(List.of("stats", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+          "--input", table.toString(), "--output", output.toString(), "--prior", prior.toString()));
+      if (variant != null) {
+        args.addAll(List.of("--variant", variant));
+      }
+      CliRunner.Result result = CliRunner.run(args.toArray(String[]::new));
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(
+          Files.readString(output.resolve("stats.json"))).getAsJsonObject();
+      long rows = variant == null ? 2 * IMAGES : IMAGES;
+      assertThat(json.get("images").getAsLong()).isEqualTo(rows);
+      // Every stream is decoded back by default, so the verified tokens are the tokens the prior coded.
+      assertThat(json.getAsJsonObject("compression").getAsJsonObject("models").getAsJsonObject("masked_transformer")
+          .get("verified_tokens").getAsLong()).as(variant).isEqualTo(rows * 49);
+    }
+  }
+
+  @Test
   void decodeWritesOneFilePerVariantAndComparesEachWithItsOwnVariant() throws Exception {
     Path output = work.resolve("decoded");
     CliRunner.Result result = CliRunner.run("decode", "--master", "local[2]", "--conf", "spark.ui.enabled=false",
