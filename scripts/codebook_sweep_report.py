@@ -193,7 +193,8 @@ def page(rows, missing, settings):
     for r in rows:
         out.append(
             f"<tr><td>{r['row']}</td><td>{r['codebook_size']}</td><td>{r['train']['epochs']}</td>"
-            f"<td>{html.escape(r['train']['stopped'])}</td><td>{r['all']['used_codes']}</td>"
+            f"<td>{html.escape(r['train']['stopped'] + ''.join(
+                f'; resumed after {e}' for e in r['train'].get('resumed_after_epochs', [])))}</td><td>{r['all']['used_codes']}</td>"
             f"<td>{100 * r['all']['usage']:.2f}%</td><td>{100 * r['test']['usage']:.2f}%</td>"
             f"<td>{r['test']['psnr_db']:.2f}</td><td>{fmt(r['test']['unigram_bits_per_token'], '%.3f')}</td>"
             f"<td>{fmt(r['test']['context_bits_per_token'], '%.3f')}</td>"
