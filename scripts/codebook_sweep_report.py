@@ -93,6 +93,11 @@ def fmt(value, pattern):
     return "n/a" if value is None else pattern % value
 
 
+def stopped(train):
+    """Why training stopped, and after which epochs it was resumed."""
+    return train["stopped"] + "".join(f"; resumed after {e}" for e in train.get("resumed_after_epochs", []))
+
+
 def table(rows):
     lines = ["| log2 size | quantizer | epochs (stop) | usage, 70,000 images | usage, 10,000 test | PSNR test (dB) "
              "| unigram | context | unigram (prior's images) | masked transformer | row time |",
@@ -100,7 +105,7 @@ def table(rows):
     for r in rows:
         t = r["train"]
         name = "FSQ " + ",".join(map(str, r["levels"])) if r["quantizer"] == "fsq" else "VQ"
-        stop = t["stopped"] + "".join(f"; resumed after {e}" for e in t.get("resumed_after_epochs", []))
+        stop = stopped(t)
         lines.append(
             f"| {math.log2(r['nominal_size']):.0f} ({r['codebook_size']}) | {name} | {t['epochs']} ({stop}) | "
             f"{100 * r['all']['usage']:.1f}% ({r['all']['used_codes']}) | "
@@ -193,8 +198,7 @@ def page(rows, missing, settings):
     for r in rows:
         out.append(
             f"<tr><td>{r['row']}</td><td>{r['codebook_size']}</td><td>{r['train']['epochs']}</td>"
-            f"<td>{html.escape(r['train']['stopped'] + ''.join(
-                f'; resumed after {e}' for e in r['train'].get('resumed_after_epochs', [])))}</td><td>{r['all']['used_codes']}</td>"
+            f"<td>{html.escape(stopped(r['train']))}</td><td>{r['all']['used_codes']}</td>"
             f"<td>{100 * r['all']['usage']:.2f}%</td><td>{100 * r['test']['usage']:.2f}%</td>"
             f"<td>{r['test']['psnr_db']:.2f}</td><td>{fmt(r['test']['unigram_bits_per_token'], '%.3f')}</td>"
             f"<td>{fmt(r['test']['context_bits_per_token'], '%.3f')}</td>"
