@@ -39,10 +39,6 @@ public final class PriorCodingWork implements ShardWork<PriorStream, PriorStream
   /** The {@code variant} value of the rows to code ({@code stats --variant}), or null for every row. */
   private final String variant;
 
-  public PriorCodingWork(Shipped<PriorPackage> prior, DeviceRequest device, int steps, double verifyFraction) {
-    this(prior, device, steps, verifyFraction, null);
-  }
-
   /** Codes only the rows whose {@code variant} column is {@code variant} (null: every row). */
   public PriorCodingWork(Shipped<PriorPackage> prior, DeviceRequest device, int steps, double verifyFraction,
       String variant) {
