@@ -106,6 +106,13 @@ final class EncoderTranslator implements NoBatchifyTranslator<PixelBatch, TokenB
     checkGrid(h, w);
     float[] values = (latents.getDataType() == DataType.FLOAT32 ? latents : latents.toType(DataType.FLOAT32, false))
         .toFloatArray();
+    for (float value : values) {
+      if (!Float.isFinite(value)) {
+        // The tensor path's words, naming the batch's shape rather than one position.
+        throw new BadDataException("Latents " + shape + " contain NaN or infinite values: the encoder produced a"
+            + " non-finite value");
+      }
+    }
     int[] tokens = new int[count * h * w];
     cpuQuantizer.indicesChannelFirst(values, count, h * w, tokens);
     return new TokenBatch(tokens, count, h, w);

@@ -71,7 +71,8 @@ class EncoderTranslatorTest {
     try (NDManager scope = manager.newSubManager()) {
       NDArray latents = scope.create(values, new Shape(2, 4, 7, 9));
       assertThatThrownBy(() -> new EncoderTranslator(manifest, null).processOutput(null, new NDList(latents)))
-          .isInstanceOf(BadDataException.class).hasMessageContaining("must be finite");
+          .isInstanceOf(BadDataException.class).hasMessage("Latents (2, 4, 7, 9) contain NaN or infinite values: the encoder"
+              + " produced a non-finite value");
     }
   }
 
