@@ -43,7 +43,8 @@ final class StatsCommand implements Callable<Integer> {
 
   @Option(names = "--variant", paramLabel = "NAME",
       description = "Measure only the rows of one augmentation variant (tokenize --variants), e.g. original or"
-          + " centre; tables without a variant column hold only 'original' (default: every row).")
+          + " centre; tables without a variant column hold only 'original' (default: every row). With --prior,"
+          + " the prior codes that variant's rows only.")
   String variant;
 
   @Option(names = "--no-compression", description = "Skip the compression cost (histogram statistics only).")
