@@ -59,6 +59,9 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     RunLog.prepare();
+    if (preloadsEngine(args)) {
+      org.fsqspark.model.EnginePreload.startInBackground();
+    }
     int code = execute(args, new PrintWriter(Redaction.writer(new java.io.OutputStreamWriter(System.out,
         java.nio.charset.Charset.defaultCharset())), true), new PrintWriter(Redaction.writer(
         new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset())), true));
@@ -67,6 +70,22 @@ public final class Main implements Runnable {
     if (code != 0 || Boolean.getBoolean("fsq.embedded")) {
       System.exit(code);
     }
+  }
+
+  /**
+   * Whether this command line will load libtorch on the driver, so that loading it can start before the line
+   * is parsed: a tokenize run (its driver checks the model whatever the master), not a request for help.
+   */
+  static boolean preloadsEngine(String[] args) {
+    if (args.length == 0 || !args[0].equals("tokenize")) {
+      return false;
+    }
+    for (String arg : args) {
+      if (arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Runs a command line and returns its exit code; what tests call instead of {@link #main}. */
