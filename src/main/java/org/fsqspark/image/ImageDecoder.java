@@ -88,6 +88,14 @@ public final class ImageDecoder {
       if (whole.isPresent()) {
         return whole.get();
       }
+      Optional<PlainPng.Header> png = PlainPng.parse(bytes);
+      if (png.isPresent()) {
+        long width = png.get().width();
+        long height = png.get().height();
+        checkPixels(width, height);
+        return new PendingImage(bytes, source, png.get(),
+            new DecodeEstimate(width, height, png.get().channels(), png.get().channels()), acceptTruncated);
+      }
     }
     // Some readers walk every PNG chunk before the first pixel: give them an end to find.
     byte[] readable = damage.isPresent() && acceptTruncated && "PNG".equals(formatOf(bytes))
@@ -112,10 +120,7 @@ public final class ImageDecoder {
         if (width <= 0 || height <= 0) {
           throw new ImageRejectedException(RejectStage.DECODE, "header declares an empty image " + width + "x" + height);
         }
-        if (width * height > maxPixels) {
-          throw new ImageRejectedException(RejectStage.DECODE, "image of " + width + "x" + height
-              + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
-        }
+        checkPixels(width, height);
         if (damage.isPresent() && !acceptTruncated) {
           throw new ImageRejectedException(RejectStage.DECODE, damage.get() + ACCEPT_HINT);
         }
@@ -154,15 +159,20 @@ public final class ImageDecoder {
     JpegHeader jpeg = header.get();
     long width = jpeg.width();
     long height = jpeg.height();
-    if (width * height > maxPixels) {
-      throw new ImageRejectedException(RejectStage.DECODE, "image of " + width + "x" + height
-          + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
-    }
+    checkPixels(width, height);
     // The Java copy of the decoded samples (the native buffers are released before it is used), counted as
     // ImageIO's raster and planes would be: an upper bound.
     int planes = jpeg.components() == 1 ? 1 : 3;
     return Optional.of(new PendingImage(bytes, source, decoder.get(), jpeg,
         new DecodeEstimate(width, height, jpeg.components(), planes), acceptTruncated));
+  }
+
+  /** The decompression-bomb check, from the header's size alone. */
+  private void checkPixels(long width, long height) throws ImageRejectedException {
+    if (width * height > maxPixels) {
+      throw new ImageRejectedException(RejectStage.DECODE, "image of " + width + "x" + height
+          + " pixels exceeds the limit of " + maxPixels + " pixels (raise --max-pixels if it is genuine)");
+    }
   }
 
   /** What the reader will allocate: its destination raster, plus the raw raster when it converts (CMYK JPEG). */

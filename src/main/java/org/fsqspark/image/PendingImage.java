@@ -33,6 +33,8 @@ public final class PendingImage implements AutoCloseable {
   /** The native decoder and the JPEG's header when the native decoder gives ImageIO's samples, else null. */
   private final NativeJpeg nativeJpeg;
   private final JpegHeader jpeg;
+  /** The header of a PNG that {@link PlainPng} decodes as ImageIO would, else null. */
+  private final PlainPng.Header png;
   /** ImageIO's reader, from open() or made when the native decoder hands the image back. */
   private ImageInputStream input;
   private ImageReader reader;
@@ -50,6 +52,7 @@ public final class PendingImage implements AutoCloseable {
     this.acceptTruncated = acceptTruncated;
     this.nativeJpeg = null;
     this.jpeg = null;
+    this.png = null;
   }
 
   /** A whole JPEG for the native decoder, with no ImageIO reader yet. */
@@ -63,6 +66,20 @@ public final class PendingImage implements AutoCloseable {
     this.acceptTruncated = acceptTruncated;
     this.nativeJpeg = nativeJpeg;
     this.jpeg = jpeg;
+    this.png = null;
+  }
+
+  /** A whole plain PNG for {@link PlainPng}, with no ImageIO reader yet. */
+  PendingImage(byte[] bytes, String source, PlainPng.Header png, DecodeEstimate estimate, boolean acceptTruncated) {
+    this.readable = bytes;
+    this.format = "PNG";
+    this.source = source;
+    this.estimate = estimate;
+    this.damage = Optional.empty();
+    this.acceptTruncated = acceptTruncated;
+    this.nativeJpeg = null;
+    this.jpeg = null;
+    this.png = png;
   }
 
   public int width() {
@@ -123,6 +140,12 @@ public final class PendingImage implements AutoCloseable {
         }
         openReader();
       }
+      if (png != null) {
+        Optional<PixelRaster> pixels = PlainPng.decode(readable, png);
+        if (pixels.isPresent()) {
+          return pixels.get();
+        }
+      }
       BufferedImage image = read();
       Optional<PixelRaster> raster = PixelRaster.of(image);
       return raster.isPresent() ? raster.get() : FloatPlanes.of(image);
@@ -131,7 +154,7 @@ public final class PendingImage implements AutoCloseable {
     }
   }
 
-  /** ImageIO's reader for a JPEG that was meant for the native decoder. */
+  /** ImageIO's reader for an image that was meant for the native JPEG decoder or {@link PlainPng}. */
   private void openReader() throws ImageRejectedException {
     if (reader != null) {
       return;
@@ -140,7 +163,8 @@ public final class PendingImage implements AutoCloseable {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
     if (!readers.hasNext()) {
       ImageDecoder.closeQuietly(input);
-      throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated JPEG: no ImageIO reader accepts it");
+      throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated " + format
+          + ": no ImageIO reader accepts it");
     }
     reader = readers.next();
     reader.setInput(input, true, true);
