@@ -85,16 +85,11 @@ public final class ImageDecoder {
     Optional<String> damage = TruncationCheck.damage(bytes);
     if (damage.isEmpty()) {
       Optional<PendingImage> whole = openNativeJpeg(bytes, source);
+      if (whole.isEmpty()) {
+        whole = openPlainPng(bytes, source);
+      }
       if (whole.isPresent()) {
         return whole.get();
-      }
-      Optional<PlainPng.Header> png = PlainPng.parse(bytes);
-      if (png.isPresent()) {
-        long width = png.get().width();
-        long height = png.get().height();
-        checkPixels(width, height);
-        return new PendingImage(bytes, source, png.get(),
-            new DecodeEstimate(width, height, png.get().channels(), png.get().channels()), acceptTruncated);
       }
     }
     // Some readers walk every PNG chunk before the first pixel: give them an end to find.
@@ -165,6 +160,18 @@ public final class ImageDecoder {
     int planes = jpeg.components() == 1 ? 1 : 3;
     return Optional.of(new PendingImage(bytes, source, decoder.get(), jpeg,
         new DecodeEstimate(width, height, jpeg.components(), planes), acceptTruncated));
+  }
+
+  /** A whole PNG that {@link PlainPng} decodes to ImageIO's samples, checked from its chunks alone. */
+  private Optional<PendingImage> openPlainPng(byte[] bytes, String source) throws ImageRejectedException {
+    Optional<PlainPng.Header> png = PlainPng.parse(bytes);
+    if (png.isEmpty()) {
+      return Optional.empty();
+    }
+    PlainPng.Header header = png.get();
+    checkPixels(header.width(), header.height());
+    return Optional.of(new PendingImage(bytes, source, header,
+        new DecodeEstimate(header.width(), header.height(), header.channels(), header.channels()), acceptTruncated));
   }
 
   /** The decompression-bomb check, from the header's size alone. */
