@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
+import org.fsqspark.model.EnginePreload;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,17 +60,50 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     RunLog.prepare();
-    if (preloadsEngine(args)) {
-      org.fsqspark.model.EnginePreload.startInBackground();
-    }
-    int code = execute(args, new PrintWriter(Redaction.writer(new java.io.OutputStreamWriter(System.out,
-        java.nio.charset.Charset.defaultCharset())), true), new PrintWriter(Redaction.writer(
-        new java.io.OutputStreamWriter(System.err, java.nio.charset.Charset.defaultCharset())), true));
+    PrintWriter out = new PrintWriter(Redaction.writer(new java.io.OutputStreamWriter(System.out,
+        java.nio.charset.Charset.defaultCharset())), true);
+    PrintWriter err = new PrintWriter(Redaction.writer(new java.io.OutputStreamWriter(System.err,
+        java.nio.charset.Charset.defaultCharset())), true);
+    int code = preloadsEngine(args) ? executeWithPreload(args, out, err) : execute(args, out, err);
     // Under spark-submit, returning lets Spark shut down cleanly; the embedded launcher must not wait on
     // non-daemon engine threads, and any failure must reach the shell as a non-zero exit code.
     if (code != 0 || Boolean.getBoolean("fsq.embedded")) {
       System.exit(code);
     }
+  }
+
+  /**
+   * A tokenize run's start, on two threads: a helper builds the command line's model (picocli's reflection, about
+   * 0.3 s) and then loads libtorch ({@link EnginePreload}, 0.4-0.6 s) while this thread starts logging (about
+   * 0.2 s) and then parses and runs the command. The load waits for logging: DJL's loader logs, and log4j hands
+   * a second thread its context while the first still reads the configuration, so a line logged then would reach
+   * the console in log4j's default layout.
+   */
+  private static int executeWithPreload(String[] args, PrintWriter out, PrintWriter err) {
+    java.util.concurrent.CountDownLatch logging = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<CommandLine> model = new java.util.concurrent.CompletableFuture<>();
+    Thread helper = new Thread(() -> {
+      try {
+        model.complete(commandLine(args, out, err));
+      } catch (RuntimeException | Error e) {
+        model.completeExceptionally(e);
+        return;
+      }
+      try {
+        logging.await();
+      } catch (InterruptedException e) {
+        return;
+      }
+      EnginePreload.load();
+    }, "fsq-engine-preload");
+    helper.setDaemon(true);
+    helper.start();
+    try {
+      LoggerFactory.getLogger(Main.class);
+    } finally {
+      logging.countDown();
+    }
+    return model.join().execute(args);
   }
 
   /**
@@ -90,6 +124,11 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code; what tests call instead of {@link #main}. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    return commandLine(args, out, err).execute(args);
+  }
+
+  /** The command line's model for {@code args}: the command it names, or all of them for help and mistakes. */
+  private static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine commandLine = new CommandLine(new Main());
     String named = args.length > 0 ? args[0] : "";
     if (COMMANDS.containsKey(named)) {
@@ -106,7 +145,7 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(Main::parameterError);
     HelpLayout.install(commandLine);
-    return commandLine.execute(args);
+    return commandLine;
   }
 
   /**

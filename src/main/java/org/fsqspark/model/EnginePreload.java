@@ -1,29 +1,21 @@
 package org.fsqspark.model;
 
 /**
- * Loads libtorch's native libraries on a background thread as a command starts, before its options are parsed
- * and its logging is up. Opening libtorch_cpu.so (about 450 MB, its operator registry built by static
+ * Loads libtorch's native libraries ahead of the engine, on a thread of the command's start
+ * ({@code cli.Main}). Opening libtorch_cpu.so (446 MB, 331,473 relocations, its operator registry built by static
  * initializers) takes 0.4-0.6 s of one core here, and a tokenize command needs it on the driver whatever its
- * master: the driver checks the model before any task runs. Started first, it overlaps the command-line parsing,
- * the logging start and the Hadoop start that used to run before it.
+ * master: the driver checks the model before any task runs. Loaded early, it overlaps the Hadoop and Spark starts
+ * instead of following them.
  *
  * <p>Only the libraries load here; the engine itself starts later, after the command has set its thread limits
- * ({@link JvmModelCache#limitEngineThreads}). A failure is left to the engine's own start, which reports it in
- * its words.
+ * ({@link JvmModelCache#limitEngineThreads}). DJL's loader logs, so logging must be up first. A failure is left
+ * to the engine's own start, which reports it in its words.
  */
 public final class EnginePreload {
   private EnginePreload() {}
 
-  /** Starts the load on a daemon thread and returns at once; the future tells whether the libraries loaded. */
-  public static java.util.concurrent.CompletableFuture<Boolean> startInBackground() {
-    java.util.concurrent.CompletableFuture<Boolean> loaded = new java.util.concurrent.CompletableFuture<>();
-    Thread thread = new Thread(() -> loaded.complete(load()), "fsq-engine-preload");
-    thread.setDaemon(true);
-    thread.start();
-    return loaded;
-  }
-
-  private static boolean load() {
+  /** Loads the libraries on this thread; whether they loaded. */
+  public static boolean load() {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
