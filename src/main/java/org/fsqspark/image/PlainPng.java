@@ -49,20 +49,24 @@ final class PlainPng {
     int bitDepth = b[24];
     int colourType = b[25];
     boolean standard = b[26] == 0 && b[27] == 0 && b[28] == 0; // deflate, adaptive filters, no interlacing
-    if (bitDepth != 8 || (colourType != 0 && colourType != 2) || !standard || width == 0 || height == 0
-        || (1 + width * (colourType == 2 ? 3 : 1)) * height > Integer.MAX_VALUE - 8) {
+    if (bitDepth != 8 || (colourType != 0 && colourType != 2) || !standard || width == 0 || height == 0) {
       return Optional.empty();
     }
-    int at = SIGNATURE_BYTES + 25;
+    // The rows must fit one array; a larger declared size goes to ImageIO, whose checks reject it.
+    long rowBytes = 1 + width * (colourType == 2 ? 3 : 1);
+    if (rowBytes > Integer.MAX_VALUE || height > (Integer.MAX_VALUE - 8) / rowBytes) {
+      return Optional.empty();
+    }
+    long at = SIGNATURE_BYTES + 25;
     while (at + 8 <= b.length) {
-      int type = TruncationCheck.readIntBigEndian(b, at + 4);
+      int type = TruncationCheck.readIntBigEndian(b, (int) at + 4);
       if (type == IEND) {
         return Optional.of(new Header((int) width, (int) height, colourType == 2 ? 3 : 1));
       }
       if (type != IDAT && !IGNORED.contains(type)) {
         return Optional.empty();
       }
-      at += 12 + TruncationCheck.readIntBigEndian(b, at);
+      at += 12 + (TruncationCheck.readIntBigEndian(b, (int) at) & 0xffffffffL);
     }
     return Optional.empty();
   }

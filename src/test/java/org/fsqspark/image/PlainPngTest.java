@@ -90,8 +90,28 @@ class PlainPngTest {
 
   @Test
   void theDecompressionBombCheckStillComesFirst() {
-    byte[] bomb = ImageDecoderTestSupport.pngHeaderOnly(60000, 60000);
-    assertThatThrownBy(() -> new ImageDecoder().open(bomb, "bomb.png")).isInstanceOf(ImageRejectedException.class);
+    // Whole files (IDAT and IEND, valid CRCs) whose headers declare far more pixels than their data holds.
+    byte[] bomb = declaring(40000, 40000);
+    assertThat(PlainPng.parse(bomb)).isPresent();
+    assertThatThrownBy(() -> new ImageDecoder().open(bomb, "bomb.png")).isInstanceOf(ImageRejectedException.class)
+        .hasMessageContaining("exceeds the limit");
+    // Sizes whose rows do not fit one array, up to the largest a header can declare: ImageIO's checks decide.
+    for (int[] size : new int[][] {{60000, 60000}, {Integer.MIN_VALUE, 1}, {-1, -1}}) {
+      byte[] huge = declaring(size[0], size[1]);
+      assertThat(PlainPng.parse(huge)).isEmpty();
+      assertThatThrownBy(() -> new ImageDecoder().open(huge, "huge.png")).isInstanceOf(ImageRejectedException.class);
+    }
+  }
+
+  /** A whole gray PNG whose header declares width x height (as unsigned 32-bit values) over one row of data. */
+  private static byte[] declaring(int width, int height) {
+    byte[] png = png(4, 1, 1, new byte[4], fixed(0), 0, new String[0]);
+    putInt(png, 16, width);
+    putInt(png, 20, height);
+    CRC32 crc = new CRC32();
+    crc.update(png, 12, 17);
+    putInt(png, 29, (int) crc.getValue());
+    return png;
   }
 
   private static void assertSameSamples(byte[] png, String what) throws Exception {
