@@ -68,7 +68,7 @@ public final class Main implements Runnable {
     // Under spark-submit, returning lets Spark shut down cleanly; the embedded launcher must not wait on
     // non-daemon engine threads, and any failure must reach the shell as a non-zero exit code.
     if (code != 0 || Boolean.getBoolean("fsq.embedded")) {
-      System.exit(code);
+      ProcessExit.exit(code);
     }
   }
 
