@@ -42,43 +42,32 @@ public final class PendingImage implements AutoCloseable {
 
   PendingImage(byte[] readable, String format, String source, ImageInputStream input, ImageReader reader,
       DecodeEstimate estimate, Optional<String> damage, boolean acceptTruncated) {
-    this.readable = readable;
-    this.format = format;
-    this.source = source;
+    this(readable, format, source, estimate, damage, acceptTruncated, null, null, null);
     this.input = input;
     this.reader = reader;
-    this.estimate = estimate;
-    this.damage = damage;
-    this.acceptTruncated = acceptTruncated;
-    this.nativeJpeg = null;
-    this.jpeg = null;
-    this.png = null;
   }
 
   /** A whole JPEG for the native decoder, with no ImageIO reader yet. */
   PendingImage(byte[] bytes, String source, NativeJpeg nativeJpeg, JpegHeader jpeg, DecodeEstimate estimate,
       boolean acceptTruncated) {
-    this.readable = bytes;
-    this.format = "JPEG";
-    this.source = source;
-    this.estimate = estimate;
-    this.damage = Optional.empty();
-    this.acceptTruncated = acceptTruncated;
-    this.nativeJpeg = nativeJpeg;
-    this.jpeg = jpeg;
-    this.png = null;
+    this(bytes, "JPEG", source, estimate, Optional.empty(), acceptTruncated, nativeJpeg, jpeg, null);
   }
 
   /** A whole plain PNG for {@link PlainPng}, with no ImageIO reader yet. */
   PendingImage(byte[] bytes, String source, PlainPng.Header png, DecodeEstimate estimate, boolean acceptTruncated) {
-    this.readable = bytes;
-    this.format = "PNG";
+    this(bytes, "PNG", source, estimate, Optional.empty(), acceptTruncated, null, null, png);
+  }
+
+  private PendingImage(byte[] readable, String format, String source, DecodeEstimate estimate,
+      Optional<String> damage, boolean acceptTruncated, NativeJpeg nativeJpeg, JpegHeader jpeg, PlainPng.Header png) {
+    this.readable = readable;
+    this.format = format;
     this.source = source;
     this.estimate = estimate;
-    this.damage = Optional.empty();
+    this.damage = damage;
     this.acceptTruncated = acceptTruncated;
-    this.nativeJpeg = null;
-    this.jpeg = null;
+    this.nativeJpeg = nativeJpeg;
+    this.jpeg = jpeg;
     this.png = png;
   }
 
