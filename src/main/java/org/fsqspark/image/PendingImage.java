@@ -167,6 +167,9 @@ public final class PendingImage implements AutoCloseable {
     try {
       image = reader.read(0);
     } catch (IOException | RuntimeException e) {
+      if (ranOutOfHeap(e)) {
+        throw outOfMemory();
+      }
       if (damage.isEmpty()) {
         throw new ImageRejectedException(RejectStage.DECODE, "corrupt or truncated " + format + ": "
             + ImageDecoder.message(e), e);
@@ -213,6 +216,9 @@ public final class PendingImage implements AutoCloseable {
         partial.read(0, param);
       }
     } catch (IOException | RuntimeException e) {
+      if (ranOutOfHeap(e)) {
+        throw outOfMemory();
+      }
       // expected: the data ends early; the destination holds what was decoded before that
     } finally {
       if (partial != null) {
@@ -251,6 +257,19 @@ public final class PendingImage implements AutoCloseable {
     }
     return text.contains("truncated file") || text.contains("missing eoi") || text.contains("premature end")
         || text.contains("corrupt jpeg data") || text.contains("inconsistent progression");
+  }
+
+  /**
+   * Whether a reader's exception is the heap running out: the JDK's PNG reader wraps every Throwable it meets,
+   * an OutOfMemoryError included, in an IIOException, which would otherwise make the image a reject.
+   */
+  private static boolean ranOutOfHeap(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private DecodeMemoryException outOfMemory() {
